@@ -1,0 +1,93 @@
+"""factory_boy factories with fixed, readable data from Hattingen."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import factory
+from django.utils.text import slugify
+
+from quartiersnetz.core.models import District
+from quartiersnetz.events import domain
+from quartiersnetz.events.models import Category, Event, Status
+from quartiersnetz.organizations.models import Organization
+from quartiersnetz.places.models import Place
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin(year, month, day, hour=0, minute=0):
+    return dt.datetime(year, month, day, hour, minute, tzinfo=BERLIN)
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Stadtteil {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    latitude = "51.400000"
+    longitude = "7.185000"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Heimatverein {n} e.V.")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    type = Organization.Type.ASSOCIATION
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+
+    name = factory.Sequence(lambda n: f"Gemeinschaftsraum {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    street = "Im Bruchfeld 17"
+    postcode = "45525"
+    district = factory.SubFactory(DistrictFactory)
+    latitude = "51.393100"
+    longitude = "7.223600"
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Kategorie {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published public event; saved through the domain so its occurrences exist."""
+
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Stammtisch {n}")
+    teaser = "Treffen der Nachbarschaft"
+    description = "Alle sind **willkommen**."
+    start = factory.LazyFunction(lambda: berlin(2026, 12, 1, 19))
+    end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(hours=2))
+    place = factory.SubFactory(PlaceFactory)
+    status = Status.PUBLISHED
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        event = model_class(*args, **kwargs)
+        event.full_clean()
+        return domain.save_event(event)
+
+    @factory.post_generation
+    def organizers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organizers.set(extracted)
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.categories.set(extracted)
