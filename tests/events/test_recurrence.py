@@ -2,12 +2,20 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from quartiersnetz.events import domain, recurrence
 from quartiersnetz.events.models import Event, Status
 from tests.factories import BERLIN, EventFactory, berlin
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are matched in English here; test_admin checks the German ones."""
+    with translation.override("en"):
+        yield
 
 
 def local_starts(event):
@@ -123,7 +131,7 @@ def test_editing_a_series_keeps_cancelled_and_moved_dates_and_drops_removed_ones
         end=berlin(2026, 12, 1, 21),
         recurrence_rule="FREQ=WEEKLY;COUNT=4",
     )
-    first, second, third, fourth = event.occurrences.order_by("start")
+    first, second, third, _fourth = event.occurrences.order_by("start")
     domain.cancel_occurrence(second)
     domain.move_occurrence(third, berlin(2026, 12, 16, 18), berlin(2026, 12, 16, 20))
 
@@ -157,7 +165,8 @@ def test_occurrences_copy_what_the_calendar_filters_on_and_follow_the_place():
     event = EventFactory(is_free=True, status=Status.PUBLISHED)
     occurrence = event.occurrences.get()
     assert occurrence.district_id == event.place.district_id
-    assert occurrence.is_free and not occurrence.step_free
+    assert occurrence.is_free
+    assert not occurrence.step_free
     place = event.place
     place.step_free = True
     place.save()
