@@ -141,24 +141,29 @@ class OccurrenceAdmin(admin.ModelAdmin):
 
         return MoveForm
 
+    def _change_dates(self, request, queryset, operation, message):
+        count = 0
+        for occurrence in queryset.select_related("event"):
+            operation(occurrence)
+            count += 1
+        self.message_user(request, message(count) % {"count": count}, messages.SUCCESS)
+
     @admin.action(description=_("Cancel the selected dates"))
     def cancel_dates(self, request, queryset):
-        for occurrence in queryset.select_related("event"):
-            domain.cancel_occurrence(occurrence)
-        self.message_user(
+        self._change_dates(
             request,
-            ngettext("%(count)d date cancelled.", "%(count)d dates cancelled.", queryset.count())
-            % {"count": queryset.count()},
-            messages.SUCCESS,
+            queryset,
+            domain.cancel_occurrence,
+            lambda count: ngettext(
+                "%(count)d date cancelled.", "%(count)d dates cancelled.", count
+            ),
         )
 
     @admin.action(description=_("Restore the selected dates"))
     def restore_dates(self, request, queryset):
-        for occurrence in queryset.select_related("event"):
-            domain.restore_occurrence(occurrence)
-        self.message_user(
+        self._change_dates(
             request,
-            ngettext("%(count)d date restored.", "%(count)d dates restored.", queryset.count())
-            % {"count": queryset.count()},
-            messages.SUCCESS,
+            queryset,
+            domain.restore_occurrence,
+            lambda count: ngettext("%(count)d date restored.", "%(count)d dates restored.", count),
         )

@@ -5,14 +5,14 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiersnetz.core.models import Revision
 from quartiersnetz.core.timeutil import day_range, localize
 from quartiersnetz.events import recurrence
-from quartiersnetz.events.models import LISTED_STATUSES, Event, Occurrence, Visibility
+from quartiersnetz.events.models import LISTED_STATUSES, Event, Occurrence, Status, Visibility
 
 # The revision feeds derive their ETag from (see core.models.Revision).
 CALENDAR_REVISION = "calendar"
@@ -198,6 +198,36 @@ def occurrences_between(queryset, start, end):
 
 def occurrences_on_days(queryset, first, last=None):
     return occurrences_between(queryset, *day_range(first, last))
+
+
+def with_event_details(occurrences):
+    """What lists and feeds show of each date, in a constant number of queries."""
+    return occurrences.select_related("event", "event__place", "district").prefetch_related(
+        "event__categories", "event__organizers"
+    )
+
+
+def upcoming_highlights(now, limit):
+    """Highlighted events that take place again, each once, with its next date."""
+    next_dates = (
+        listed_occurrences()
+        .filter(event=OuterRef("pk"), end__gt=now, cancelled=False)
+        .order_by("start", "pk")
+    )
+    return list(
+        Event.objects.filter(
+            is_highlight=True,
+            status__in=[Status.PUBLISHED, Status.POSTPONED],
+            visibility=Visibility.PUBLIC,
+        )
+        .annotate(
+            next_start=Subquery(next_dates.values("start")[:1]),
+            next_occurrence=Subquery(next_dates.values("pk")[:1]),
+        )
+        .filter(next_start__isnull=False)
+        .select_related("place", "place__district")
+        .order_by("next_start", "pk")[:limit]
+    )
 
 
 def with_categories(queryset, categories):

@@ -15,7 +15,6 @@ import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
-from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -58,10 +57,15 @@ def feed_links(request, form=None, district=None, organization=None):
     ics_url = request.build_absolute_uri(ics)
     return {
         "ics": ics_url,
-        "webcal": urlunsplit(("webcal", *urlsplit(ics_url)[1:])),
+        "webcal": webcal_url(ics_url),
         "rss": request.build_absolute_uri(reverse("events:rss") + suffix),
         "atom": request.build_absolute_uri(reverse("events:atom") + suffix),
     }
+
+
+def webcal_url(url):
+    """The webcal:// form of a feed address, which calendar apps subscribe to."""
+    return urlunsplit(("webcal", *urlsplit(url)[1:]))
 
 
 def calendar_revision(request, *args, **kwargs):
@@ -107,12 +111,6 @@ def feed_window(form):
 def feed_occurrences(form):
     start, end = feed_window(form)
     return domain.occurrences_between(form.filter(domain.listed_occurrences()), start, end)
-
-
-def with_event_details(queryset):
-    return queryset.select_related(
-        "event", "event__place", "event__place__district"
-    ).prefetch_related("event__categories", "event__organizers")
 
 
 def vevent(occurrence, request):
@@ -178,7 +176,7 @@ def ics_response(request, name, filename, occurrences):
     cache_key = f"ics:{feed_etag(request)}"
     body = cache.get(cache_key)
     if body is None:
-        body = render_calendar(request, name, with_event_details(occurrences))
+        body = render_calendar(request, name, domain.with_event_details(occurrences))
         cache.set(cache_key, body, timeout=REFRESH_INTERVAL.total_seconds())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
@@ -192,35 +190,42 @@ def invalid_filter(form):
     )
 
 
-@conditional_feed
-def calendar_ics(request):
+def filtered_ics(request, name, filename, scope=None):
+    """The ICS feed of the filter in the query string, narrowed by scope."""
     form = CalendarFilterForm(request.GET)
     if not form.is_valid():
         return invalid_filter(form)
+    occurrences = feed_occurrences(form)
+    if scope is not None:
+        occurrences = scope(occurrences)
+    return ics_response(request, name, filename, occurrences)
+
+
+@conditional_feed
+def calendar_ics(request):
     name = _("Events in %(town)s") % {"town": settings.TOWN_NAME}
-    return ics_response(request, name, "kalender", feed_occurrences(form))
+    return filtered_ics(request, name, "kalender")
 
 
 @conditional_feed
 def district_ics(request, slug):
     district = get_object_or_404(District, slug=slug)
-    form = CalendarFilterForm(request.GET)
-    if not form.is_valid():
-        return invalid_filter(form)
-    occurrences = feed_occurrences(form).filter(district=district)
     name = _("Events in %(district)s") % {"district": district.name}
-    return ics_response(request, name, district.slug, occurrences)
+    return filtered_ics(
+        request, name, district.slug, lambda occurrences: occurrences.filter(district=district)
+    )
 
 
 @conditional_feed
 def organization_ics(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
-    form = CalendarFilterForm(request.GET)
-    if not form.is_valid():
-        return invalid_filter(form)
-    occurrences = domain.with_organizers(feed_occurrences(form), [organization])
     name = _("Events of %(organization)s") % {"organization": organization.name}
-    return ics_response(request, name, organization.slug, occurrences)
+    return filtered_ics(
+        request,
+        name,
+        organization.slug,
+        lambda occurrences: domain.with_organizers(occurrences, [organization]),
+    )
 
 
 @conditional_feed
@@ -236,15 +241,16 @@ def event_ics(request, pk):
 class UpcomingRssFeed(Feed):
     """The next events (one item per date), with the same filters as the agenda."""
 
-    def get_object(self, request):
+    # One instance serves every request: per-request state lives on the request.
+    def __call__(self, request, *args, **kwargs):
         form = CalendarFilterForm(request.GET)
         if not form.is_valid():
-            raise BadRequest("; ".join(form.error_messages()))
-        self.request = request
-        return form
-
-    def __call__(self, request, *args, **kwargs):
+            return invalid_filter(form)
+        request.calendar_filter = form
         return conditional_feed(super().__call__)(request, *args, **kwargs)
+
+    def get_object(self, request):
+        return request.calendar_filter
 
     def title(self, form):
         return _("Events in %(town)s") % {"town": settings.TOWN_NAME}
@@ -261,7 +267,7 @@ class UpcomingRssFeed(Feed):
         occurrences = domain.occurrences_between(
             form.filter(domain.listed_occurrences()), start, None
         )
-        return list(with_event_details(occurrences)[:RSS_ITEMS])
+        return list(domain.with_event_details(occurrences)[:RSS_ITEMS])
 
     def item_title(self, occurrence):
         when = date_format(localize(occurrence.start), "SHORT_DATETIME_FORMAT")

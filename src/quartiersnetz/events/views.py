@@ -11,10 +11,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -26,7 +24,7 @@ from quartiersnetz.core.models import District
 from quartiersnetz.core.timeutil import local_today, localize, week_of, weekend_of
 from quartiersnetz.events import domain, feeds, jsonld
 from quartiersnetz.events.filters import CalendarFilterForm
-from quartiersnetz.events.models import Event, Status, Visibility
+from quartiersnetz.events.models import Event, Status
 from quartiersnetz.organizations.models import Organization
 
 # How many dates a month cell shows before "+N more".
@@ -111,13 +109,6 @@ def parse_day(raw, today):
 
 
 # --- Building lists ------------------------------------------------------------------
-
-
-def with_details(occurrences):
-    """What a list shows of each date, in a constant number of queries."""
-    return occurrences.select_related("event", "event__place", "district").prefetch_related(
-        "event__categories", "event__organizers"
-    )
 
 
 def last_day_of(occurrence):
@@ -239,9 +230,15 @@ def home(request):
     now = timezone.now()
     listed = domain.listed_occurrences()
     weekend = weekend_of(today)
-    todays = list(with_details(domain.occurrences_on_days(listed, today))[: HOME_LIST_ENTRIES + 1])
+    todays = list(
+        domain.with_event_details(domain.occurrences_on_days(listed, today))[
+            : HOME_LIST_ENTRIES + 1
+        ]
+    )
     weekends = list(
-        with_details(domain.occurrences_on_days(listed, *weekend))[: HOME_LIST_ENTRIES + 1]
+        domain.with_event_details(domain.occurrences_on_days(listed, *weekend))[
+            : HOME_LIST_ENTRIES + 1
+        ]
     )
     context = {
         "today": today,
@@ -250,34 +247,11 @@ def home(request):
         "today_more": len(todays) > HOME_LIST_ENTRIES,
         "weekend_days": group_by_day(weekends[:HOME_LIST_ENTRIES], weekend[0]),
         "weekend_more": len(weekends) > HOME_LIST_ENTRIES,
-        "highlights": upcoming_highlights(now),
+        "highlights": domain.upcoming_highlights(now, HOME_HIGHLIGHTS),
         "districts": District.objects.all(),
         "feeds": feeds.feed_links(request),
     }
     return render(request, "events/home.html", context)
-
-
-def upcoming_highlights(now, limit=HOME_HIGHLIGHTS):
-    """Highlighted events that take place again, each once, with its next date."""
-    next_dates = (
-        domain.listed_occurrences()
-        .filter(event=OuterRef("pk"), end__gt=now, cancelled=False)
-        .order_by("start", "pk")
-    )
-    return list(
-        Event.objects.filter(
-            is_highlight=True,
-            status__in=[Status.PUBLISHED, Status.POSTPONED],
-            visibility=Visibility.PUBLIC,
-        )
-        .annotate(
-            next_start=Subquery(next_dates.values("start")[:1]),
-            next_occurrence=Subquery(next_dates.values("pk")[:1]),
-        )
-        .filter(next_start__isnull=False)
-        .select_related("place", "place__district")
-        .order_by("next_start", "pk")[:limit]
-    )
 
 
 def agenda(request):
@@ -291,7 +265,9 @@ def agenda(request):
     if not errors:
         today = local_today()
         first, last = form.day_span(today)
-        occurrences = with_details(form.occurrences(domain.listed_occurrences(), today))
+        occurrences = domain.with_event_details(
+            form.occurrences(domain.listed_occurrences(), today)
+        )
         rows, pagination = paginate(
             occurrences, page, lambda number: form.query_string(page=number)
         )
@@ -308,18 +284,23 @@ def agenda(request):
     return response
 
 
-def month(request):
+def period_page(request, template, parameter, parse, build):
+    """A filtered month or week page: parse(?parameter) picks the period, build fills it."""
     form = CalendarFilterForm(request.GET)
     errors = [] if form.is_valid() else form.error_messages()
     today = local_today()
     try:
-        first_of_month = parse_month(request.GET.get("month"), today)
+        period = parse(request.GET.get(parameter), today)
     except InvalidParameter as error:
         errors.append(error.message)
     context = {"form": form, "feeds": page_feeds(request, form)}
     if not errors:
-        context.update(month_grid(form, first_of_month, today))
-    return render_page(request, "events/month.html", context, errors)
+        context.update(build(form, period, today))
+    return render_page(request, template, context, errors)
+
+
+def month(request):
+    return period_page(request, "events/month.html", "month", parse_month, month_grid)
 
 
 @dataclass
@@ -405,24 +386,10 @@ def month_grid(form, first_of_month, today):
     }
 
 
-def _week_page(request, template):
-    form = CalendarFilterForm(request.GET)
-    errors = [] if form.is_valid() else form.error_messages()
-    today = local_today()
-    try:
-        day = parse_day(request.GET.get("week"), today)
-    except InvalidParameter as error:
-        errors.append(error.message)
-    context = {"form": form, "feeds": page_feeds(request, form)}
-    if not errors:
-        context.update(week_table(form, day, today))
-    return render_page(request, template, context, errors)
-
-
 def week_table(form, day, today):
     """The seven days of the week containing day, each with its dates."""
     monday, sunday = week_of(day)
-    occurrences = with_details(
+    occurrences = domain.with_event_details(
         domain.occurrences_on_days(form.filter(domain.listed_occurrences()), monday, sunday)
     )
     rows = list(occurrences[: WEEK_MAX_ENTRIES + 1])
@@ -450,11 +417,11 @@ def week_table(form, day, today):
 
 
 def week(request):
-    return _week_page(request, "events/week.html")
+    return period_page(request, "events/week.html", "week", parse_day, week_table)
 
 
 def week_print(request):
-    return _week_page(request, "events/week_print.html")
+    return period_page(request, "events/week_print.html", "week", parse_day, week_table)
 
 
 def event_detail(request, pk):
@@ -499,7 +466,7 @@ def event_detail(request, pk):
         "jsonld": jsonld.script_json(
             jsonld.event_data(event, occurrence, request.build_absolute_uri)
         ),
-        "feeds": {"ics": ics_url, "webcal": urlunsplit(("webcal", *urlsplit(ics_url)[1:]))},
+        "feeds": {"ics": ics_url, "webcal": feeds.webcal_url(ics_url)},
     }
     return render_page(request, "events/event_detail.html", context, errors)
 
@@ -543,6 +510,6 @@ def _upcoming_page(request, template, context, occurrences):
     except InvalidParameter as error:
         return render_page(request, template, context, [error.message])
     upcoming = domain.occurrences_between(occurrences, timezone.now(), None)
-    rows, pagination = paginate(with_details(upcoming), page, simple_query)
+    rows, pagination = paginate(domain.with_event_details(upcoming), page, simple_query)
     context.update(days=group_by_day(rows, local_today()), pagination=pagination)
     return render_page(request, template, context)
