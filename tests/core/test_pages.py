@@ -135,11 +135,14 @@ def test_unknown_address_gets_the_404_page(client):
     assert 'href="/kalender/"' in content
 
 
-def test_bad_request_page_shows_the_reason(client):
-    # The RSS feed raises BadRequest for an invalid filter: Django's handler400 answers.
-    response = client.get(reverse("events:rss"), {"from": "2026-13-45"})
+def test_bad_request_page_explains_without_leaking_details(client):
+    # A request for a host this site does not serve reaches Django's handler400.
+    response = client.get("/", headers={"host": "evil.example"})
     assert response.status_code == 400
-    assert 'role="alert"' in response.content.decode()
+    content = response.content.decode()
+    assert 'role="alert"' in content
+    assert german("This request could not be understood") in content
+    assert "evil.example" not in content
 
 
 def test_server_error_page_renders_without_a_request():

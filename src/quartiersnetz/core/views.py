@@ -19,7 +19,8 @@ def healthz(request):
 
 
 def bad_request(request, exception=None):
-    return render(request, "400.html", {"message": getattr(exception, "message", "")}, status=400)
+    # The exception's text is for the log, not for the visitor.
+    return render(request, "400.html", status=400)
 
 
 def page_not_found(request, exception=None):

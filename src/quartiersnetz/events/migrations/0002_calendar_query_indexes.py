@@ -20,7 +20,11 @@ LISTED_START_END = (
     'CREATE INDEX IF NOT EXISTS occurrence_listed_start_end ON events_occurrence (start, "end") '
     "WHERE status IN ('published', 'cancelled', 'postponed') AND visibility = 'public'"
 )
-SEARCHED_COLUMNS = {"title": "(title)::text", "teaser": "(teaser)::text", "description": "description"}
+SEARCHED_COLUMNS = {
+    "title": "(title)::text",
+    "teaser": "(teaser)::text",
+    "description": "description",
+}
 
 
 def create_indexes(apps, schema_editor):
