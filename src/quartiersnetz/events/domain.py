@@ -1,16 +1,18 @@
 """Operations that change events and their occurrences, and the calendar's queries."""
 
 import datetime as dt
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiersnetz.core.models import Revision
-from quartiersnetz.core.timeutil import day_range, localize
+from quartiersnetz.core.timeutil import day_range, local_zone, localize
 from quartiersnetz.events import recurrence
 from quartiersnetz.events.models import LISTED_STATUSES, Event, Occurrence, Status, Visibility
 
@@ -200,6 +202,75 @@ def occurrences_on_days(queryset, first, last=None):
     return occurrences_between(queryset, *day_range(first, last))
 
 
+MONTH_FIELDS = (
+    "pk",
+    "event_id",
+    "start",
+    "end",
+    "all_day",
+    "cancelled",
+    "moved",
+)
+
+
+def dates_by_day(occurrences, first, last, per_day):
+    """The first per_day dates of each local day first..last, and how many each day has.
+
+    Returns ({day: [row, ...]}, {day: count}); rows are dicts of MONTH_FIELDS plus the
+    event's title and event_status. A date of several days is listed and counted on
+    each of its days. The ranking runs in SQL, so a busy month costs a few hundred
+    rows, not every date in it.
+    """
+    start, end = day_range(first, last)
+    in_range = occurrences_between(occurrences, start, end)
+    day = TruncDate("start", tzinfo=local_zone())
+    ranked = (
+        in_range.filter(start__gte=start)
+        .annotate(
+            day=day,
+            rank=Window(RowNumber(), partition_by=[day], order_by=[F("start"), F("pk")]),
+            day_count=Window(Count("pk"), partition_by=[day]),
+        )
+        .filter(rank__lte=per_day)
+        .values(*MONTH_FIELDS, "day", "day_count")
+    )
+    # Dates that began before the range or run past their first day are few.
+    spanning = in_range.filter(
+        Q(start__lt=start) | Q(end__gt=F("start") + dt.timedelta(days=1))
+    ).values(*MONTH_FIELDS)
+
+    rows_by_day, counts = defaultdict(list), defaultdict(int)
+    for row in ranked:
+        rows_by_day[row["day"]].append(row)
+        counts[row["day"]] = row["day_count"]
+    for row in spanning:
+        start_day = localize(row["start"]).date()
+        last_day = localize(row["end"] - dt.timedelta(microseconds=1)).date()
+        current = max(start_day + dt.timedelta(days=1), first)
+        if start_day < first:
+            current = first
+        while current <= min(last_day, last):
+            rows_by_day[current].append(row)
+            counts[current] += 1
+            current += dt.timedelta(days=1)
+    for rows in rows_by_day.values():
+        rows.sort(key=lambda row: (row["start"], row["pk"]))
+        del rows[per_day:]
+    # Titles by id afterwards: joined into the range queries, the planner (which
+    # overestimates their rows) hash-joins the whole event table.
+    shown = {row["event_id"] for rows in rows_by_day.values() for row in rows}
+    events = {
+        pk: (title, status)
+        for pk, title, status in Event.objects.filter(pk__in=shown).values_list(
+            "pk", "title", "status"
+        )
+    }
+    for rows in rows_by_day.values():
+        for row in rows:
+            row["title"], row["event_status"] = events[row["event_id"]]
+    return rows_by_day, counts
+
+
 def with_event_details(occurrences):
     """What lists and feeds show of each date, in a constant number of queries."""
     return occurrences.select_related("event", "event__place", "district").prefetch_related(
@@ -234,7 +305,7 @@ def with_categories(queryset, categories):
     return queryset.filter(
         Exists(
             Event.categories.through.objects.filter(
-                event_id=OuterRef("event_id"), category__in=categories
+                event_id=OuterRef("event_id"), category_id__in=[c.pk for c in categories]
             )
         )
     )
@@ -244,7 +315,8 @@ def with_organizers(queryset, organizations):
     return queryset.filter(
         Exists(
             Event.organizers.through.objects.filter(
-                event_id=OuterRef("event_id"), organization__in=organizations
+                event_id=OuterRef("event_id"),
+                organization_id__in=[o.pk for o in organizations],
             )
         )
     )

@@ -113,41 +113,45 @@ def feed_occurrences(form):
     return domain.occurrences_between(form.filter(domain.listed_occurrences()), start, end)
 
 
-def vevent(occurrence, request):
-    """One occurrence as a VEVENT."""
+def event_properties(event, request):
+    """What every VEVENT of an event shares; rendered once per event, not per date."""
+    url = request.build_absolute_uri(event.get_absolute_url())
+    place = event.place
+    location = event.online_url
+    if place:
+        location = ", ".join(part for part in [place.name, place.address_line] if part)
+    return {
+        "url": url,
+        "summary": event.title,
+        "description": "\n\n".join(
+            part for part in [event.teaser, plain_text(event.description), url] if part
+        ),
+        "location": location or None,
+        "categories": [category.name for category in event.categories.all()],
+        "stamp": event.updated_at,
+        "created": event.created_at,
+        "last_modified": event.updated_at,
+    }
+
+
+def vevent(occurrence, shared):
+    """One occurrence as a VEVENT; shared holds its event's event_properties."""
     event = occurrence.event
-    zone = local_zone()
     if occurrence.all_day:
         start = localize(occurrence.start).date()
         end = localize(occurrence.end).date()
     else:
-        start = occurrence.start.astimezone(zone)
-        end = occurrence.end.astimezone(zone)
-    url = request.build_absolute_uri(event.get_absolute_url())
-    description = "\n\n".join(
-        part for part in [event.teaser, plain_text(event.description), url] if part
-    )
-    location = ""
-    place = event.place
-    if place:
-        location = ", ".join(part for part in [place.name, place.address_line] if part)
-    elif event.online_url:
-        location = event.online_url
+        start = occurrence.start.astimezone(local_zone())
+        end = occurrence.end.astimezone(local_zone())
     component = icalendar.Event.new(
         uid=occurrence.ical_uid,
-        stamp=event.updated_at,
-        created=event.created_at,
-        last_modified=event.updated_at,
         start=start,
         end=end,
-        summary=event.title,
-        description=description,
-        location=location or None,
-        url=url,
         sequence=event.sequence + occurrence.sequence,
         status="CANCELLED" if occurrence.is_cancelled else "CONFIRMED",
-        categories=[category.name for category in event.categories.all()],
+        **shared,
     )
+    place = event.place
     if place and place.latitude is not None and place.longitude is not None:
         component.add("geo", (float(place.latitude), float(place.longitude)))
     if occurrence.all_day:
@@ -165,8 +169,11 @@ def render_calendar(request, name, occurrences):
     )
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("x-published-ttl", REFRESH_INTERVAL)
+    shared = {}
     for occurrence in occurrences:
-        calendar.add_component(vevent(occurrence, request))
+        if occurrence.event_id not in shared:
+            shared[occurrence.event_id] = event_properties(occurrence.event, request)
+        calendar.add_component(vevent(occurrence, shared[occurrence.event_id]))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 

@@ -241,6 +241,13 @@ class Occurrence(models.Model):
         ]
         indexes = [
             models.Index(fields=["start"], name="occurrence_start"),
+            # The public calendar's range scan (domain.occurrences_between on
+            # listed_occurrences) checks "end" inside the index.
+            models.Index(
+                fields=["start", "end"],
+                condition=models.Q(status__in=LISTED_STATUSES, visibility=Visibility.PUBLIC),
+                name="occurrence_listed_start_end",
+            ),
             models.Index(fields=["district", "start"], name="occurrence_district_start"),
         ]
 

@@ -8,7 +8,6 @@ a next one; a COUNT over the whole future calendar would be too slow).
 import calendar
 import datetime as dt
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -319,29 +318,9 @@ def month_grid(form, first_of_month, today):
         first_of_month.year, first_of_month.month
     )
     first, last = weeks[0][0], weeks[-1][-1]
-    rows = (
-        domain.occurrences_on_days(form.filter(domain.listed_occurrences()), first, last)
-        .order_by("start", "pk")
-        .values(
-            "pk",
-            "event_id",
-            "event__title",
-            "event__status",
-            "start",
-            "end",
-            "all_day",
-            "cancelled",
-            "moved",
-        )
+    by_day, counts = domain.dates_by_day(
+        form.filter(domain.listed_occurrences()), first, last, MONTH_CELL_ENTRIES
     )
-    by_day = defaultdict(list)
-    for row in rows:
-        start_day = localize(row["start"]).date()
-        end_day = localize(row["end"] - dt.timedelta(microseconds=1)).date()
-        day = max(start_day, first)
-        while day <= min(end_day, last):
-            by_day[day].append(row)
-            day += dt.timedelta(days=1)
 
     agenda_url = reverse("events:agenda")
 
@@ -349,18 +328,18 @@ def month_grid(form, first_of_month, today):
         day_rows = by_day.get(day, [])
         entries = [
             {
-                "title": row["event__title"],
+                "title": row["title"],
                 "url": reverse("events:event", kwargs={"pk": row["event_id"]})
                 + f"?occurrence={row['pk']}",
                 "start": row["start"],
                 "all_day": row["all_day"],
                 "starts_on_day": localize(row["start"]).date() == day,
-                "cancelled": row["cancelled"] or row["event__status"] == Status.CANCELLED,
-                "moved": row["moved"] or row["event__status"] == Status.POSTPONED,
+                "cancelled": row["cancelled"] or row["event_status"] == Status.CANCELLED,
+                "moved": row["moved"] or row["event_status"] == Status.POSTPONED,
             }
-            for row in day_rows[:MONTH_CELL_ENTRIES]
+            for row in day_rows
         ]
-        more = max(len(day_rows) - MONTH_CELL_ENTRIES, 0)
+        more = max(counts.get(day, 0) - len(day_rows), 0)
         query = form.query_string(
             **{"from": day.isoformat(), "to": day.isoformat(), "month": None, "when": None}
         )
