@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from quartiersnetz.core.models import District, SiteSettings
+
+admin.site.site_header = _("Quartiersnetz: editorial office")
+admin.site.site_title = _("Quartiersnetz editorial office")
+admin.site.index_title = _("Maintain the calendar")
 
 
 @admin.register(District)
