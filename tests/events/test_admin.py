@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor_client(client):
-    user = get_user_model().objects.create_superuser("redaktion", "redaktion@example.org", "pw")
+    user = get_user_model().objects.create_superuser("redaktion@example.org", "pw")
     client.force_login(user)
     return client
 
