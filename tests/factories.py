@@ -4,12 +4,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from quartiersnetz.core.models import District
 from quartiersnetz.events import domain
 from quartiersnetz.events.models import Category, Event, Status
-from quartiersnetz.organizations.models import Organization
+from quartiersnetz.organizations.models import Membership, Organization
 from quartiersnetz.places.models import Place
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -37,6 +39,34 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Heimatverein {n} e.V.")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     type = Organization.Type.ASSOCIATION
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person with an account whose email address is verified."""
+
+    class Meta:
+        model = get_user_model()
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    password = "Ruhrtal-Spaziergang-2026"
+
+    @classmethod
+    def _create(cls, model_class, email, password, **kwargs):
+        user = model_class.objects.create_user(email, password, **kwargs)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An active member of an organisation."""
+
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.MEMBER
+    state = Membership.State.ACTIVE
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):

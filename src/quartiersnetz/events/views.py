@@ -24,6 +24,7 @@ from quartiersnetz.core.timeutil import local_today, localize, week_of, weekend_
 from quartiersnetz.events import domain, feeds, jsonld
 from quartiersnetz.events.filters import CalendarFilterForm
 from quartiersnetz.events.models import Event, Status
+from quartiersnetz.organizations.domain import own_membership
 from quartiersnetz.organizations.models import Organization
 
 # How many dates a month cell shows before "+N more".
@@ -476,6 +477,8 @@ def organization(request, slug):
     occurrences = domain.with_organizers(domain.listed_occurrences(), [organization])
     context = {
         "organization": organization,
+        "membership": own_membership(request.user, organization),
+        "can_view_members": request.user.has_perm("organizations.view_members", organization),
         "feeds": page_feeds(request, organization=organization),
         "agenda_query": CalendarFilterForm.query_for(organization=organization),
     }

@@ -1,5 +1,8 @@
 """Organisations: associations, institutions, politics, administration, housing."""
 
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -45,3 +48,71 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:organization", kwargs={"slug": self.slug})
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class Membership(models.Model):
+    """A person who acts for an organisation, or an open invitation or request to become one."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        MEMBER = "member", _("Member")
+
+    class State(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        REQUESTED = "requested", _("Requested")
+        ACTIVE = "active", _("Active")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    # Empty while an invitation is open: the invited person may not have an account yet.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="organization_memberships",
+    )
+    invited_email = models.EmailField(_("invited email address"), blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=models.Q(user__isnull=False),
+                name="organizations_membership_one_per_user",
+            ),
+            # invited_email is stored in lower case (domain.invite_member).
+            models.UniqueConstraint(
+                fields=["organization", "invited_email"],
+                condition=models.Q(state="invited"),
+                name="organizations_membership_one_open_invitation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user or self.invited_email} – {self.organization}"
