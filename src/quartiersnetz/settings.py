@@ -213,6 +213,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "quartiersnetz@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who receives the barrier reports of the accessibility statement (BGG NRW).
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL") or DEFAULT_FROM_EMAIL
 
 # Security headers. A strict Content-Security-Policy: nothing inline, nothing
 # from another host. JSON-LD data blocks are not scripts and need no exception.

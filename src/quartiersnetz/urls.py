@@ -12,7 +12,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("quartiersnetz.organizations.urls")),
+    path("", include("quartiersnetz.accounts.urls")),
     path("konto/", include("allauth.urls")),
+    path("", include("quartiersnetz.core.urls")),
     path("", include("quartiersnetz.events.urls")),
 ]
 

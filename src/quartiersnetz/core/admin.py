@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from quartiersnetz.core.models import District, SiteSettings
+from quartiersnetz.core.models import BarrierReport, District, SiteSettings
 
 admin.site.site_header = _("Quartiersnetz: editorial office")
 admin.site.site_title = _("Quartiersnetz editorial office")
@@ -23,4 +23,18 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         return not SiteSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BarrierReport)
+class BarrierReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "__str__", "page_url", "wants_reply", "handled"]
+    list_filter = ["handled", "wants_reply"]
+    list_editable = ["handled"]
+    search_fields = ["description", "page_url", "name", "email"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "description", "page_url", "name", "email", "wants_reply"]
+
+    def has_add_permission(self, request):
+        # Reports come from the public form only.
         return False

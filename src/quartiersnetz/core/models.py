@@ -1,10 +1,14 @@
-"""Districts of the town and the site-wide settings an administrator edits."""
+"""Districts, site-wide settings, legal pages and barrier reports an administrator edits."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from quartiersnetz.core.fields import URLField
+from quartiersnetz.core.text import render_markdown
 
 
 class District(models.Model):
@@ -80,3 +84,68 @@ class Revision(models.Model):
     def current(cls, name):
         revision, _created = cls.objects.get_or_create(name=name)
         return revision
+
+
+class LegalPage(models.Model):
+    """A page the law asks for (imprint, privacy policy, accessibility statement).
+
+    Administrators keep the text up to date in the site itself; a data migration
+    creates the three pages with placeholders the operator completes.
+    """
+
+    class Kind(models.TextChoices):
+        IMPRINT = "imprint", _("Imprint")
+        PRIVACY = "privacy", _("Privacy policy")
+        ACCESSIBILITY = "accessibility", _("Accessibility statement")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        max_length=50_000,
+        help_text=_("Markdown: *italic*, **bold**, ## headings, lists and links."),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("legal page")
+        verbose_name_plural = _("legal pages")
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(f"core:{self.kind}")
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
+
+
+class BarrierReport(models.Model):
+    """A barrier someone met on the site, sent with the form of the accessibility statement."""
+
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    description = models.TextField(_("description of the barrier"), max_length=5000)
+    page_url = URLField(_("address of the page"), max_length=500, blank=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    wants_reply = models.BooleanField(_("wants a reply"), default=False)
+    handled = models.BooleanField(_("handled"), default=False)
+
+    class Meta:
+        verbose_name = _("barrier report")
+        verbose_name_plural = _("barrier reports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.description[:60]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from quartiersnetz.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("konto/daten/", views.privacy, name="privacy"),
+    path("konto/daten/herunterladen/", views.download_data, name="download"),
+    path("konto/daten/loeschen/", views.erase, name="erase"),
+]
