@@ -8,15 +8,32 @@ from quartiersnetz.accounts.models import User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "name", "is_editor", "is_staff", "is_active", "last_login"]
-    list_filter = ["is_editor", "is_staff", "is_superuser", "is_active"]
+    list_display = [
+        "email",
+        "name",
+        "is_editor",
+        "is_moderator",
+        "is_staff",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = ["is_editor", "is_moderator", "is_staff", "is_superuser", "is_active"]
     search_fields = ["email", "name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal information"), {"fields": ["name"]}),
         (
             _("Roles and permissions"),
-            {"fields": ["is_active", "is_editor", "is_staff", "is_superuser", "groups"]},
+            {
+                "fields": [
+                    "is_active",
+                    "is_editor",
+                    "is_moderator",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                ]
+            },
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]

@@ -1,14 +1,18 @@
-"""A person's privacy rights: a copy of their data (Art. 15/20 GDPR) and erasure (Art. 17)."""
+"""Account changes: roles granted by administrators, and privacy rights (Art. 15/17/20 GDPR)."""
 
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from quartiersnetz.accounts.models import User
+from quartiersnetz.accounts.rules import is_administrator
+from quartiersnetz.core.mail import absolute_url, send_bilingual_mail
 from quartiersnetz.organizations.models import Membership, Organization
 
 EXPORT_LANGUAGES = ("de", "en")
@@ -18,6 +22,34 @@ EXPORT_EXPLANATION = gettext_lazy(
     "the invitations you sent and the invitations sent to you. Events belong to the "
     "organisations that publish them and are not part of your personal data."
 )
+
+
+@transaction.atomic
+def set_roles(user, *, editor, moderator, granted_by):
+    """Give or take the editor and moderator roles; the person is told by mail of a change."""
+    # The view checks the permission too; this guards every other caller.
+    if not is_administrator(granted_by):
+        raise ValidationError(
+            _("Only administrators may grant or remove roles."), code="not_administrator"
+        )
+    # Lock the row so two administrators saving at once both see the stored flags.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    previous = {"editor": user.is_editor, "moderator": user.is_moderator}
+    user.is_editor, user.is_moderator = bool(editor), bool(moderator)
+    current = {"editor": user.is_editor, "moderator": user.is_moderator}
+    if current == previous:
+        return user
+    user.save(update_fields=["is_editor", "is_moderator"])
+    send_bilingual_mail(
+        "accounts/mail/roles_changed.txt",
+        {
+            "is_editor": user.is_editor,
+            "is_moderator": user.is_moderator,
+            "site_url": absolute_url(reverse("events:home")),
+        },
+        [user.email],
+    )
+    return user
 
 
 def _iso(value):
@@ -59,6 +91,7 @@ def export_personal_data(user):
             "roles": {
                 "active": user.is_active,
                 "editor": user.is_editor,
+                "moderator": user.is_moderator,
                 "staff": user.is_staff,
                 "administrator": user.is_superuser,
             },

@@ -28,3 +28,17 @@ class EraseAccountForm(forms.Form):
                 code="wrong_password",
             )
         return password
+
+
+class RoleSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Email address or name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class RolesForm(forms.Form):
+    is_editor = forms.BooleanField(label=_("Editor"), required=False)
+    is_moderator = forms.BooleanField(label=_("Conference moderator"), required=False)

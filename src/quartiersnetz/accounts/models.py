@@ -44,6 +44,11 @@ class User(AbstractUser):
         default=False,
         help_text=_("Editors moderate and maintain the whole calendar."),
     )
+    is_moderator = models.BooleanField(
+        _("conference moderator"),
+        default=False,
+        help_text=_("Moderators run district conferences and their meetings."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

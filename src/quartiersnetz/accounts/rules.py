@@ -9,6 +9,11 @@ def is_editor(user):
 
 
 @rules.predicate
+def is_moderator(user):
+    return user.is_authenticated and user.is_active and (user.is_moderator or user.is_superuser)
+
+
+@rules.predicate
 def is_administrator(user):
     return user.is_authenticated and user.is_active and user.is_superuser
 

@@ -8,4 +8,6 @@ urlpatterns = [
     path("konto/daten/", views.privacy, name="privacy"),
     path("konto/daten/herunterladen/", views.download_data, name="download"),
     path("konto/daten/loeschen/", views.erase, name="erase"),
+    path("konto/rollen/", views.roles, name="roles"),
+    path("konto/rollen/<int:pk>/", views.set_roles, name="set-roles"),
 ]

@@ -4,10 +4,10 @@ import datetime as dt
 import json
 import re
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
+from quartiersnetz.core.mail import absolute_url as absolute_url_on_site
 from quartiersnetz.core.text import plain_text
 from quartiersnetz.core.timeutil import localize
 from quartiersnetz.events.models import Audience, Status
@@ -18,10 +18,6 @@ SCHEMA = "https://schema.org/"
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 # The first amount in a price text such as "5 €, ermäßigt 3 €" or "2,50 Euro".
 _AMOUNT = re.compile(r"(\d+)(?:[.,](\d{1,2}))?")
-
-
-def _site_url(path):
-    return settings.SITE_URL + path
 
 
 def _date_value(moment, all_day, *, is_end=False):
@@ -98,7 +94,7 @@ def _offer(event, absolute_url):
     return offer
 
 
-def event_data(event, occurrence=None, absolute_url=_site_url):
+def event_data(event, occurrence=None, absolute_url=absolute_url_on_site):
     """The schema.org Event for an event, dated by one of its occurrences.
 
     absolute_url turns a path into an absolute URL (a request's build_absolute_uri).

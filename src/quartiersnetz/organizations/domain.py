@@ -1,44 +1,16 @@
 """Who acts for an organisation: invitations, requests to join, approval, leaving."""
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from quartiersnetz.core.mail import absolute_url, send_bilingual_mail
 from quartiersnetz.organizations.models import Membership, Organization
-
-# Mails go to people whose language we do not know (an invited address may have
-# no account yet), so they are written in both languages, German first.
-MAIL_LANGUAGES = ("de", "en")
-
-
-def absolute_url(path):
-    return f"{settings.SITE_URL}{path}"
-
-
-def send_bilingual_mail(template, context, recipients):
-    """Send one mail whose subject and body are rendered in German and in English."""
-    subjects, bodies = [], []
-    for language in MAIL_LANGUAGES:
-        with translation.override(language):
-            text = render_to_string(template, context).strip()
-        subject, _separator, body = text.partition("\n")
-        subjects.append(subject.strip())
-        bodies.append(body.strip())
-    send_mail(
-        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{' / '.join(subjects)}",
-        "\n\n-----\n\n".join(bodies) + "\n",
-        None,
-        recipients,
-    )
 
 
 def _lock(organization):
