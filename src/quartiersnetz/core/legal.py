@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import translation
 
+from quartiersnetz.core.mail import render_mail
 from quartiersnetz.core.models import BarrierReport
 
 # The feedback form is public: a few reports per address and hour are plenty for
@@ -47,11 +47,10 @@ def submit_barrier_report(*, description, page_url="", name="", email="", wants_
     )
     # The operator's team reads the site's default language.
     with translation.override(settings.LANGUAGE_CODE):
-        text = render_to_string("core/mail/barrier_report.txt", {"report": report}).strip()
-    subject, _separator, body = text.partition("\n")
+        subject, body = render_mail("core/mail/barrier_report.txt", {"report": report})
     EmailMessage(
-        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject.strip()}",
-        body.strip() + "\n",
+        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        body + "\n",
         None,
         [settings.ACCESSIBILITY_CONTACT_EMAIL],
         reply_to=[email] if email else None,

@@ -11,6 +11,12 @@ def absolute_url(path):
     return f"{settings.SITE_URL}{path}"
 
 
+def render_mail(template, context):
+    """(subject, body) of a mail template whose first line is the subject."""
+    subject, _separator, body = render_to_string(template, context).strip().partition("\n")
+    return subject.strip(), body.strip()
+
+
 # Mails go to people whose language we do not know (an invited address may have
 # no account yet), so they are written in both languages, German first.
 MAIL_LANGUAGES = ("de", "en")
@@ -21,10 +27,9 @@ def send_bilingual_mail(template, context, recipients):
     subjects, bodies = [], []
     for language in MAIL_LANGUAGES:
         with translation.override(language):
-            text = render_to_string(template, context).strip()
-        subject, _separator, body = text.partition("\n")
-        subjects.append(subject.strip())
-        bodies.append(body.strip())
+            subject, body = render_mail(template, context)
+        subjects.append(subject)
+        bodies.append(body)
     send_mail(
         f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{' / '.join(subjects)}",
         "\n\n-----\n\n".join(bodies) + "\n",
