@@ -121,3 +121,14 @@ class EventFactory(factory.django.DjangoModelFactory):
     def categories(self, create, extracted, **kwargs):
         if create and extracted:
             self.categories.set(extracted)
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """An open report about a published event."""
+
+    class Meta:
+        model = "events.Report"
+
+    event = factory.SubFactory(EventFactory)
+    reason = "wrong"
+    message = "Der Termin ist verlegt worden."

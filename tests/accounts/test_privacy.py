@@ -11,7 +11,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from quartiersnetz.accounts.domain import erase_account, export_personal_data
+from quartiersnetz.accounts.domain import (
+    block_user,
+    erase_account,
+    export_personal_data,
+    unblock_user,
+)
+from quartiersnetz.accounts.models import NotificationKind, NotificationSubscription
+from quartiersnetz.accounts.notifications import subscribe
+from quartiersnetz.core.activity import history
+from quartiersnetz.core.models import ActivityLog
+from quartiersnetz.events import workflow
 from quartiersnetz.events.models import Event
 from quartiersnetz.organizations.models import Membership, Organization
 from tests.factories import EventFactory, MembershipFactory, OrganizationFactory, UserFactory
@@ -237,3 +247,39 @@ def test_after_erasure_the_address_can_sign_up_again(client):
     new_anna = get_user_model().objects.get(email="anna@example.org")
     assert new_anna.pk != anna.pk
     assert new_anna.emailaddress_set.get().email == "anna@example.org"
+
+
+def test_export_holds_the_mails_asked_for_and_what_the_person_did():
+    ida = UserFactory(email="ida@example.org")
+    subscribe(ida, NotificationKind.REVIEW_RESULTS)
+    organization = OrganizationFactory()
+    MembershipFactory(organization=organization, user=ida)
+    event = EventFactory(organizers=[organization], status="draft", title="Lesecafé")
+    workflow.submit_event(event, ida)
+    workflow.submit_event(
+        EventFactory(status="draft", title="Fremd", organizers=[organization]), UserFactory()
+    )
+
+    data = json.loads(json.dumps(export_personal_data(ida)))
+
+    assert data["notifications"] == ["review_results"]
+    assert [(entry["action"], entry["object"]) for entry in data["activity"]] == [
+        ("submitted", "Lesecafé")
+    ]
+
+
+def test_erasure_forgets_the_doer_and_what_was_written_about_the_person():
+    ida = UserFactory(email="ida@example.org", name="Ida Ruhr")
+    editor = UserFactory(is_editor=True)
+    event = EventFactory(status="draft", organizers=[OrganizationFactory()])
+    workflow.submit_event(event, ida)
+    block_user(ida, by=editor, reason="Spam")
+    unblock_user(ida, by=editor)
+
+    erase_account(ida)
+
+    (entry,) = history(event)
+    assert entry.action == "submitted"
+    assert entry.actor is None
+    assert not ActivityLog.objects.filter(object_label__contains="Ida").exists()
+    assert not NotificationSubscription.objects.exists()

@@ -199,7 +199,9 @@ def test_report_without_description_is_refused(client, legal_pages):
     response = client.post("/barrierefreiheit/", {"description": "", "name": "Erika"})
     assert response.status_code == 400
     content = response.content.decode()
-    assert 'id="id_description-errors"' in content
+    # The error is what the field's aria-describedby names (Django 5.2: <id>_error).
+    assert 'id="id_description_error"' in content
+    assert re.search(r'<textarea[^>]*aria-describedby="[^"]*id_description_error', content)
     assert 'class="message message-error"' in content
     assert not BarrierReport.objects.exists()
     assert mail.outbox == []
@@ -208,7 +210,7 @@ def test_report_without_description_is_refused(client, legal_pages):
 def test_a_reply_needs_an_email_address(client, legal_pages):
     response = report(client, wants_reply="on")
     assert response.status_code == 400
-    assert 'id="id_email-errors"' in response.content.decode()
+    assert 'id="id_email_error"' in response.content.decode()
     assert not BarrierReport.objects.exists()
 
 

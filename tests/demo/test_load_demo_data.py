@@ -11,11 +11,20 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from quartiersnetz.accounts.models import User
 from quartiersnetz.core.models import District, SiteSettings
 from quartiersnetz.core.timeutil import localize, start_of_day
+from quartiersnetz.demo import accounts as demo_accounts
 from quartiersnetz.demo import hattingen
 from quartiersnetz.events.domain import listed_occurrences
-from quartiersnetz.events.models import Category, Event, Occurrence, Status, Visibility
+from quartiersnetz.events.models import (
+    Category,
+    Event,
+    Occurrence,
+    Report,
+    Status,
+    Visibility,
+)
 from quartiersnetz.organizations.models import Organization
 from quartiersnetz.places.models import Place
 
@@ -287,3 +296,32 @@ def test_the_same_anchor_plans_the_same_events():
 def test_an_unreadable_anchor_is_refused():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         run("25.11.2026")
+
+
+def test_demo_accounts_fill_the_review_queue_in_development(settings, client):
+    settings.DEBUG = True
+    with transaction.atomic():
+        out = io.StringIO()
+        call_command("load_demo_data", "--today", "2026-11-25", "--accounts", stdout=out)
+        call_command("load_demo_data", "--today", "2026-11-25", "--accounts", stdout=out)
+
+        assert "created now: 5" in out.getvalue()
+        assert "created now: 0;" in out.getvalue()
+        assert client.login(email="redaktion@example.org", password=demo_accounts.PASSWORD)
+        queue = client.get("/redaktion/").content.decode()
+        assert "Hofflohmarkt in Holthausen" in queue
+        assert "Laternenbasteln für Kinder" in queue
+        assert Report.objects.filter(resolved_at=None).count() == 1
+        assert Organization.objects.get(slug="hwg").is_trusted
+        organiser = User.objects.get(email="verein@example.org")
+        assert organiser.organization_memberships.get().organization.slug == (
+            "nachbarschaft-holthausen"
+        )
+        transaction.set_rollback(True)
+
+
+def test_demo_accounts_are_refused_outside_development(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="development only"):
+        call_command("load_demo_data", "--today", "2026-11-25", "--accounts", stdout=io.StringIO())
+    assert not User.objects.filter(email="redaktion@example.org").exists()

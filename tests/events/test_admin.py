@@ -8,8 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from quartiersnetz.core.activity import history
 from quartiersnetz.events.models import Event, Occurrence
-from tests.factories import EventFactory, PlaceFactory, berlin
+from quartiersnetz.places.models import Place
+from tests.factories import EventFactory, PlaceFactory, UserFactory, berlin
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +57,26 @@ def test_an_editor_creates_a_recurring_event_and_its_dates_appear(editor_client)
     event = Event.objects.get(title="Nachbarschaftsfest")
     assert event.occurrences.count() == 5
     assert event.occurrences.first().start == berlin(2026, 12, 5, 15)
+
+
+def test_changes_in_the_admin_are_in_the_activity_log(editor_client):
+    place = PlaceFactory()
+    editor_client.post(reverse("admin:events_event_add"), event_form(place))
+    event = Event.objects.get(title="Nachbarschaftsfest")
+
+    editor_client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        event_form(place, title="Nachbarschaftsfest Welper", status="cancelled"),
+    )
+
+    edited, created = history(event)
+    assert created.action == "created"
+    assert edited.action == "edited"
+    assert edited.actor.email == "redaktion@example.org"
+    assert edited.changes == {
+        "title": ["Nachbarschaftsfest", "Nachbarschaftsfest Welper"],
+        "status": ["Veröffentlicht", "Abgesagt"],
+    }
 
 
 @pytest.mark.parametrize(
@@ -130,3 +152,35 @@ def test_admin_lists_support_search(editor_client, url_name):
     response = editor_client.get(reverse(url_name), {"q": "Weihnacht"})
     assert response.status_code == 200
     assert "cl" in response.context
+
+
+def test_an_editor_without_staff_flag_maintains_events_places_and_organisations(client):
+    editor = UserFactory(is_editor=True)
+    assert not editor.is_staff
+    client.force_login(editor)
+
+    index = client.get(reverse("admin:index")).content.decode()
+    for name in ("events_event", "places_place", "organizations_organization", "core_district"):
+        assert reverse(f"admin:{name}_changelist") in index
+    assert reverse("admin:accounts_user_changelist") not in index
+    assert reverse("admin:core_sitesettings_changelist") not in index
+    response = client.post(
+        reverse("admin:places_place_add"),
+        {
+            "name": "Haus der Jugend",
+            "slug": "haus-der-jugend",
+            "street": "Talstraße 8",
+            "postcode": "45525",
+            "city": "Hattingen",
+            "district": PlaceFactory().district_id,
+        },
+    )
+    assert response.status_code == 302
+    assert Place.objects.filter(name="Haus der Jugend").exists()
+
+
+def test_people_without_a_role_do_not_enter_the_editorial_office(client):
+    client.force_login(UserFactory(is_moderator=True))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))

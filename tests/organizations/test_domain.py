@@ -1,12 +1,16 @@
 """Membership of organisations: invitations, requests to join, approval, leaving."""
 
+import datetime as dt
 import re
 from contextlib import contextmanager
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from quartiersnetz.accounts.models import NotificationKind
+from quartiersnetz.accounts.notifications import subscribe
 from quartiersnetz.organizations import domain
 from quartiersnetz.organizations.models import Membership
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
@@ -62,6 +66,23 @@ def test_invitation_mails_a_bilingual_link_and_the_invited_person_becomes_a_memb
     assert domain.accept_invitation(invitation, greta) == membership
 
 
+def test_an_invitation_expires_and_a_new_one_may_be_sent(organization, admin):
+    invitation = domain.invite_member(organization, "greta@example.org", MEMBER, admin)
+    Membership.objects.filter(pk=invitation.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=domain.INVITATION_VALID_DAYS, hours=1)
+    )
+    greta = UserFactory(email="greta@example.org")
+
+    with refused("expired"):
+        domain.accept_invitation(invitation, greta)
+    assert not Membership.objects.filter(user=greta).exists()
+
+    fresh = domain.invite_member(organization, "greta@example.org", MEMBER, admin)
+    assert not Membership.objects.filter(pk=invitation.pk).exists()
+    assert domain.accept_invitation(fresh, greta).state == Membership.State.ACTIVE
+    assert "14 Tage" in mail.outbox[-1].body
+
+
 def test_someone_with_another_address_cannot_accept(organization, admin):
     invitation = domain.invite_member(organization, "greta@example.org", MEMBER, admin)
     other = UserFactory(email="hans@example.org")
@@ -93,7 +114,9 @@ def test_inviting_a_member_or_inviting_twice_is_refused_clearly(organization, ad
     assert len(mail.outbox) == 1
 
 
-def test_request_mails_the_admins_and_approval_makes_a_member(organization, admin):
+def test_request_mails_the_admins_who_asked_for_it_and_approval_makes_a_member(organization, admin):
+    subscribe(admin, NotificationKind.MEMBERSHIP_REQUESTS)
+    MembershipFactory(organization=organization, role=ADMIN)  # did not ask for mails
     ida = UserFactory(email="ida@example.org")
     request = domain.request_membership(organization, ida)
 
@@ -102,6 +125,8 @@ def test_request_mails_the_admins_and_approval_makes_a_member(organization, admi
     assert message.to == [admin.email]
     assert "ida@example.org" in message.body
     assert f"/organisationen/{organization.slug}/mitglieder/" in message.body
+    assert "/mails-abbestellen/" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     with refused("already_requested"):
         domain.request_membership(organization, ida)
 
@@ -116,7 +141,7 @@ def test_request_mails_the_admins_and_approval_makes_a_member(organization, admi
 
 
 def test_request_to_an_organisation_without_admins_goes_to_the_editors(organization):
-    UserFactory(email="redaktion@example.org", is_editor=True)
+    subscribe(UserFactory(email="redaktion@example.org", is_editor=True), "membership_requests")
     domain.request_membership(organization, UserFactory())
     (message,) = mail.outbox
     assert message.to == ["redaktion@example.org"]

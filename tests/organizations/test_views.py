@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from quartiersnetz.accounts.notifications import subscribe
 from quartiersnetz.organizations.models import Membership
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
@@ -112,6 +113,7 @@ def test_unknown_token_and_unknown_organisation_are_not_found(client, admin):
 
 
 def test_ask_to_join_on_the_organisation_page_and_the_admin_approves(client, organization, admin):
+    subscribe(admin, "membership_requests")
     ida = UserFactory(email="ida@example.org")
     client.force_login(ida)
     page = client.get(organization.get_absolute_url()).content.decode()

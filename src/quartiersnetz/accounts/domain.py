@@ -10,16 +10,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quartiersnetz.accounts.models import User
+from quartiersnetz.accounts.models import NotificationSubscription, User
 from quartiersnetz.accounts.rules import is_administrator
+from quartiersnetz.core.activity import history, log_activity
 from quartiersnetz.core.mail import absolute_url, send_bilingual_mail
+from quartiersnetz.core.models import ActivityLog
 from quartiersnetz.organizations.models import Membership, Organization
 
 EXPORT_LANGUAGES = ("de", "en")
 EXPORT_EXPLANATION = gettext_lazy(
     "This file holds all personal data that Quartiersnetz stores about your account: "
     "your account, your email addresses, the organisations you act for or asked to join, "
-    "the invitations you sent and the invitations sent to you. Events belong to the "
+    "the invitations you sent and the invitations sent to you, the mails you asked for and "
+    "what you did on the platform (activity). Events belong to the "
     "organisations that publish them and are not part of your personal data."
 )
 
@@ -50,6 +53,38 @@ def set_roles(user, *, editor, moderator, granted_by):
         [user.email],
     )
     return user
+
+
+@transaction.atomic
+def block_user(person, *, by, reason):
+    """Stop a person from signing in; what they published stays with their organisations."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for blocking."), code="required")
+    if not by.has_perm("accounts.block_user", person) or person.pk == by.pk:
+        raise ValidationError(_("You may not block this person."), code="not_allowed")
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if not person.is_active:
+        raise ValidationError(_("This person is already blocked."), code="already_blocked")
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    # Signed-in sessions end at once, not when they expire.
+    Session.objects.filter(session_key__in=_sessions_of(person)).delete()
+    log_activity(person, by, "blocked", message=reason)
+    return person
+
+
+@transaction.atomic
+def unblock_user(person, *, by):
+    if not by.has_perm("accounts.block_user", person):
+        raise ValidationError(_("You may not unblock this person."), code="not_allowed")
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person.is_active:
+        return person
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    log_activity(person, by, "unblocked")
+    return person
 
 
 def _iso(value):
@@ -122,6 +157,18 @@ def export_personal_data(user):
             for membership in Membership.objects.filter(invited_by=user)
             .select_related("organization")
             .order_by("created_at")
+        ],
+        "notifications": sorted(
+            NotificationSubscription.objects.filter(user=user).values_list("kind", flat=True)
+        ),
+        "activity": [
+            {
+                "action": entry.action,
+                "object": entry.object_label,
+                "message": entry.message,
+                "at": _iso(entry.created_at),
+            }
+            for entry in ActivityLog.objects.filter(actor=user).order_by("created_at", "pk")
         ],
         "invitations_received": [
             {
@@ -203,4 +250,6 @@ def erase_account(user):
     Membership.objects.filter(invited_by=user).update(invited_by=None)
     EmailAddress.objects.filter(user=user).delete()
     Session.objects.filter(session_key__in=_sessions_of(user)).delete()
+    # Entries about the person name them; entries by them keep the deed, not the doer.
+    history(user).delete()
     user.delete()

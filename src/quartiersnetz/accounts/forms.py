@@ -42,3 +42,23 @@ class RoleSearchForm(forms.Form):
 class RolesForm(forms.Form):
     is_editor = forms.BooleanField(label=_("Editor"), required=False)
     is_moderator = forms.BooleanField(label=_("Conference moderator"), required=False)
+
+
+class NotificationsForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("Send me an email about"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, kinds, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = [(kind.value, kind.label) for kind in kinds]
+
+
+class BlockForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for blocking"),
+        help_text=_("Kept in the activity log for the other editors; the person is not told."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Give a reason for blocking.")},
+    )

@@ -69,3 +69,32 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.name or self.email
+
+
+class NotificationKind(models.TextChoices):
+    """The kinds of mail a person can ask for; none is sent without asking (opt-in)."""
+
+    REVIEW_RESULTS = "review_results", _("the editors' decisions on events you submitted")
+    MEMBERSHIP_REQUESTS = "membership_requests", _("requests to join organisations you administer")
+    NEW_SUBMISSIONS = "new_submissions", _("new events waiting for review (editors)")
+    NEW_REPORTS = "new_reports", _("reports about events (editors)")
+
+
+class NotificationSubscription(models.Model):
+    """A person asked for mails of one kind."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_subscriptions"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification subscription")
+        verbose_name_plural = _("notification subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="accounts_one_subscription")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_kind_display()}"

@@ -1,11 +1,20 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from quartiersnetz.accounts.rules import is_editor
 from quartiersnetz.core.models import BarrierReport, District, SiteSettings
 
 admin.site.site_header = _("Quartiersnetz: editorial office")
 admin.site.site_title = _("Quartiersnetz editorial office")
 admin.site.index_title = _("Maintain the calendar")
+
+
+def _may_enter(request):
+    # Editors are not "staff" in Django's sense: the role is the one flag that counts.
+    return request.user.is_active and (request.user.is_staff or is_editor(request.user))
+
+
+admin.site.has_permission = _may_enter
 
 
 @admin.register(District)
@@ -17,10 +26,10 @@ class DistrictAdmin(admin.ModelAdmin):
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "demo_notice"]
+    list_display = ["__str__", "demo_notice", "anonymous_submissions"]
 
     def has_add_permission(self, request):
-        return not SiteSettings.objects.exists()
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,6 +1,8 @@
-"""Districts, site-wide settings, legal pages and barrier reports an administrator edits."""
+"""Districts, site-wide settings, legal pages, barrier reports and the activity log."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
@@ -41,6 +43,14 @@ class SiteSettings(models.Model):
         _("show the demo data notice"),
         default=False,
         help_text=_("Shown on every page while the platform holds demo data."),
+    )
+    anonymous_submissions = models.BooleanField(
+        _("accept events without an account"),
+        default=False,
+        help_text=_(
+            "People without an account may send an event with their name and email "
+            "address; it is reviewed like any other submission."
+        ),
     )
 
     class Meta:
@@ -149,3 +159,40 @@ class BarrierReport(models.Model):
 
     def __str__(self):
         return self.description[:60]
+
+
+class ActivityLog(models.Model):
+    """Who did what to which object and when, with the values before and after.
+
+    One table for every app (events now; meetings, minutes and concerns later), so
+    an object's history is one query and the public history of a concern and the
+    editors' history of an event are written the same way.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    # What the object was called then: the entry stays readable once it is deleted.
+    object_label = models.CharField(max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    action = models.CharField(_("action"), max_length=50)
+    message = models.TextField(_("message"), blank=True)
+    # {field label: [before, after]} as the person saw them, for edits.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activity log")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_label}"

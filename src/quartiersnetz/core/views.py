@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from quartiersnetz.core import legal
+from quartiersnetz.core import legal, ratelimit
 from quartiersnetz.core.forms import BarrierReportForm, LegalPageForm
 from quartiersnetz.core.models import LegalPage
 
@@ -63,7 +63,7 @@ def legal_page(request, kind):
 def _report_barrier(request, page):
     """The feedback mechanism of the accessibility statement (BGG NRW)."""
     thanks = _("Thank you for your report. We will look into the barrier.")
-    if not legal.barrier_report_allowed(request.META.get("REMOTE_ADDR", "")):
+    if not legal.barrier_report_allowed(ratelimit.client_address(request)):
         # The text stays in the form so that the person can keep it for later.
         kept = BarrierReportForm(initial={"description": request.POST.get("description", "")})
         return _legal_page_response(request, page, report_form=kept, status=429, rate_limited=True)

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from quartiersnetz.events import domain
-from quartiersnetz.events.models import Category, Event, Occurrence
+from quartiersnetz.events import domain, workflow
+from quartiersnetz.events.models import Category, Event, Occurrence, Report
 
 
 @admin.register(Category)
@@ -99,8 +99,9 @@ class EventAdmin(admin.ModelAdmin):
         pass
 
     def save_related(self, request, form, formsets, change):
-        domain.save_event(
+        workflow.save_in_admin(
             form.instance,
+            actor=request.user,
             save_related=lambda: super(EventAdmin, self).save_related(
                 request, form, formsets, change
             ),
@@ -167,3 +168,18 @@ class OccurrenceAdmin(admin.ModelAdmin):
             domain.restore_occurrence,
             lambda count: ngettext("%(count)d date restored.", "%(count)d dates restored.", count),
         )
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "event", "reason", "resolved_at"]
+    list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["event__title", "message"]
+    list_select_related = ["event"]
+    readonly_fields = ["event", "reason", "message", "reporter", "email", "created_at"]
+    fields = [*readonly_fields, "resolved_at", "resolved_by", "resolution"]
+    raw_id_fields = ["resolved_by"]
+
+    def has_add_permission(self, request):
+        # Reports come from the public form only.
+        return False

@@ -37,6 +37,7 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     # Translators: an event that has been moved to a new date.
     POSTPONED = "postponed", _("Postponed")
+    REJECTED = "rejected", _("Rejected")
 
 
 # Events in these states are shown to the public (cancelled ones with a notice).
@@ -138,6 +139,31 @@ class Event(models.Model):
     sequence = models.PositiveIntegerField(default=0, editable=False)
     # Recurring events are expanded up to this moment; a periodic task moves it on.
     materialised_until = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Who sent the event without an account (anonymous submission), and whether
+    # they want the editors' decision by mail.
+    submitter_name = models.CharField(_("submitted by (name)"), max_length=150, blank=True)
+    submitter_email = models.EmailField(_("submitted by (email)"), blank=True)
+    submitter_wants_decision = models.BooleanField(default=False)
+    # The editors' last word to the organiser: why it was rejected, what to change.
+    review_message = models.TextField(_("message from the editors"), blank=True)
+    # The key of the form that created the event: a second click saves nothing twice.
+    form_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -274,3 +300,51 @@ class Occurrence(models.Model):
         if not self.event.is_recurring:
             return f"{self.event.uid}@{host}"
         return f"{self.event.uid}-{self.slot_day:%Y%m%d}@{host}"
+
+
+class Report(models.Model):
+    """Someone tells the editors that an event is wrong, offensive or spam."""
+
+    class Reason(models.TextChoices):
+        WRONG = "wrong", _("The information is wrong or out of date")
+        INAPPROPRIATE = "inappropriate", _("Offensive, discriminating or illegal content")
+        SPAM = "spam", _("Advertising or spam")
+        OTHER = "other", _("Something else")
+
+    event = models.ForeignKey(
+        Event,
+        verbose_name=pgettext_lazy("calendar entry", "event"),
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    message = models.TextField(_("message"), max_length=5000, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    email = models.EmailField(_("email address for questions"), blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    resolved_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution = models.TextField(_("what was done"), blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self):
+        return f"{self.event} – {self.get_reason_display()}"

@@ -5,8 +5,8 @@ from quartiersnetz.organizations.models import Membership, Organization
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "type", "district", "email", "updated_at"]
-    list_filter = ["type", "district"]
+    list_display = ["name", "type", "district", "email", "is_trusted", "updated_at"]
+    list_filter = ["type", "district", "is_trusted"]
     search_fields = ["name", "description", "email"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["district"]

@@ -1,14 +1,18 @@
 """Who acts for an organisation: invitations, requests to join, approval, leaving."""
 
+import datetime as dt
+
 from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quartiersnetz.accounts.models import NotificationKind, User
+from quartiersnetz.accounts.notifications import notify
 from quartiersnetz.core.mail import absolute_url, send_bilingual_mail
 from quartiersnetz.organizations.models import Membership, Organization
 
@@ -59,6 +63,14 @@ def verified_emails(user):
     }
 
 
+# An invitation link is valid this long; an old mail must not let someone in years later.
+INVITATION_VALID_DAYS = 14
+
+
+def invitation_cutoff():
+    return timezone.now() - dt.timedelta(days=INVITATION_VALID_DAYS)
+
+
 @transaction.atomic
 def invite_member(organization, email, role, invited_by):
     """Invite an email address to act for the organisation; mails the link to accept."""
@@ -67,7 +79,7 @@ def invite_member(organization, email, role, invited_by):
     if role not in Membership.Role.values:
         raise ValidationError(_("Choose a valid role."), code="invalid_role")
     _lock(organization)
-    people_with_email = get_user_model().objects.filter(
+    people_with_email = User.objects.filter(
         Q(email__iexact=email) | Q(emailaddress__email__iexact=email, emailaddress__verified=True)
     )
     existing = Membership.objects.filter(organization=organization, user__in=people_with_email)
@@ -83,9 +95,12 @@ def invite_member(organization, email, role, invited_by):
             % {"email": email},
             code="already_requested",
         )
-    if Membership.objects.filter(
+    open_invitations = Membership.objects.filter(
         organization=organization, invited_email=email, state=Membership.State.INVITED
-    ).exists():
+    )
+    # An expired invitation makes way for a new one.
+    open_invitations.filter(created_at__lt=invitation_cutoff()).delete()
+    if open_invitations.exists():
         raise ValidationError(
             _("An invitation to %(email)s is already open.") % {"email": email},
             code="already_invited",
@@ -103,6 +118,7 @@ def invite_member(organization, email, role, invited_by):
             "organization": organization,
             "membership": membership,
             "invited_by": invited_by,
+            "valid_days": INVITATION_VALID_DAYS,
             "accept_url": absolute_url(
                 reverse("organizations:accept", kwargs={"token": membership.token})
             ),
@@ -123,6 +139,15 @@ def accept_invitation(membership, user):
         return membership  # accepted twice: nothing more to do
     if membership.state != Membership.State.INVITED:
         raise ValidationError(_("This invitation has already been used."), code="used")
+    if membership.created_at < invitation_cutoff():
+        raise ValidationError(
+            _(
+                "This invitation has expired. Ask an administrator of %(organization)s "
+                "to invite you again."
+            )
+            % {"organization": membership.organization},
+            code="expired",
+        )
     if membership.invited_email.lower() not in verified_emails(user):
         raise ValidationError(
             _(
@@ -147,20 +172,12 @@ def accept_invitation(membership, user):
     return membership
 
 
-def admin_recipients(organization):
+def request_answerers(organization):
     """Who answers requests to join: the organisation's administrators, else the editors."""
-    emails = list(
-        active_admins(organization)
-        .filter(user__is_active=True)
-        .values_list("user__email", flat=True)
-    )
-    if not emails:
-        emails = list(
-            get_user_model()
-            .objects.filter(Q(is_editor=True) | Q(is_superuser=True), is_active=True)
-            .values_list("email", flat=True)
-        )
-    return sorted(emails)
+    admins = User.objects.filter(pk__in=active_admins(organization).values("user"), is_active=True)
+    if admins.exists():
+        return admins
+    return User.objects.filter(Q(is_editor=True) | Q(is_superuser=True), is_active=True)
 
 
 @transaction.atomic
@@ -187,20 +204,19 @@ def request_membership(organization, user):
         role=Membership.Role.MEMBER,
         state=Membership.State.REQUESTED,
     )
-    recipients = admin_recipients(organization)
-    if recipients:
-        send_bilingual_mail(
-            "organizations/mail/request.txt",
-            {
-                "organization": organization,
-                "membership": membership,
-                "person": user,
-                "members_url": absolute_url(
-                    reverse("organizations:members", kwargs={"slug": organization.slug})
-                ),
-            },
-            recipients,
-        )
+    notify(
+        request_answerers(organization),
+        NotificationKind.MEMBERSHIP_REQUESTS,
+        "organizations/mail/request.txt",
+        {
+            "organization": organization,
+            "membership": membership,
+            "person": user,
+            "members_url": absolute_url(
+                reverse("organizations:members", kwargs={"slug": organization.slug})
+            ),
+        },
+    )
     return membership
 
 

@@ -35,6 +35,11 @@ class Organization(models.Model):
     website = URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    is_trusted = models.BooleanField(
+        _("trusted"),
+        default=False,
+        help_text=_("Events of trusted organisations are published without review."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

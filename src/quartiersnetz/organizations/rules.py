@@ -2,7 +2,7 @@
 
 import rules
 
-from quartiersnetz.accounts.rules import is_administrator, is_editor
+from quartiersnetz.accounts.rules import editors_maintain, is_administrator, is_editor
 from quartiersnetz.organizations.models import Membership
 
 
@@ -29,3 +29,5 @@ is_organization_admin = is_editor | is_administrator | has_admin_role
 
 rules.add_perm("organizations.view_members", is_organization_admin | is_organization_member)
 rules.add_perm("organizations.manage_members", is_organization_admin)
+
+editors_maintain("organizations", "organization", "membership")

@@ -4,10 +4,12 @@ import argparse
 import datetime as dt
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from quartiersnetz.core.progress import Progress
 from quartiersnetz.core.timeutil import local_today
+from quartiersnetz.demo import accounts as demo_accounts
 from quartiersnetz.demo import hattingen
 
 
@@ -32,6 +34,15 @@ class Command(BaseCommand):
             type=anchor_date,
             help="Anchor the event dates on this day (YYYY-MM-DD); default: today, local time.",
         )
+        parser.add_argument(
+            "--accounts",
+            action="store_true",
+            help=(
+                "Also create demo accounts (password "
+                f"{demo_accounts.PASSWORD}) with events waiting for review and a report; "
+                "development only (DEBUG=true)."
+            ),
+        )
 
     def handle(self, *args, **options):
         try:
@@ -41,7 +52,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Loading demo data for Hattingen, dates from {today:%Y-%m-%d} …")
         started = time.monotonic()
         progress = Progress(self.stdout, "Events")
+        if options["accounts"] and not settings.DEBUG:
+            raise CommandError("--accounts: demo accounts are for development only (DEBUG=true).")
         summary = hattingen.load(today, progress=progress.update)
         progress.finish()
         self.stdout.write(self.style.SUCCESS(summary.line()))
+        if options["accounts"]:
+            created = demo_accounts.load_accounts(today)
+            self.stdout.write(
+                f"Demo accounts (created now: {created}; password {demo_accounts.PASSWORD}): "
+                + ", ".join(email for email, *_rest in demo_accounts.ACCOUNTS)
+            )
         self.stdout.write(f"Took {time.monotonic() - started:.1f} s.")

@@ -404,6 +404,30 @@ def week_print(request):
     return period_page(request, "events/week_print.html", "week", parse_day, week_table)
 
 
+def event_page_context(request, event, occurrence=None):
+    """What the event page shows: the date (occurrence, else the next one), the next
+    dates, organisers, categories and the calendar links. Used by the preview too."""
+    upcoming = list(
+        domain.occurrences_between(event.occurrences.all(), timezone.now(), None).order_by(
+            "start", "pk"
+        )[:EVENT_NEXT_DATES]
+    )
+    if occurrence is None:
+        occurrence = upcoming[0] if upcoming else event.occurrences.order_by("start", "pk").last()
+    ics_url = request.build_absolute_uri(reverse("events:event-ics", kwargs={"pk": event.pk}))
+    return {
+        "event": event,
+        "occurrence": occurrence,
+        "entry": Entry(occurrence, localize(occurrence.start).date()) if occurrence else None,
+        "upcoming_entries": [Entry(date, localize(date.start).date()) for date in upcoming],
+        "show_dates": len(upcoming) > 1 or (bool(upcoming) and upcoming[0] != occurrence),
+        "is_past": occurrence is not None and occurrence.end <= timezone.now(),
+        "organizers": list(event.organizers.all()),
+        "categories": list(event.categories.all()),
+        "feeds": {"ics": ics_url, "webcal": feeds.webcal_url(ics_url)},
+    }
+
+
 def event_detail(request, pk):
     event = get_object_or_404(
         Event.objects.select_related("place", "place__district").prefetch_related(
@@ -413,11 +437,6 @@ def event_detail(request, pk):
     )
     if not event.is_listed:
         raise Http404
-    upcoming = list(
-        domain.occurrences_between(event.occurrences.all(), timezone.now(), None).order_by(
-            "start", "pk"
-        )[:EVENT_NEXT_DATES]
-    )
     errors = []
     occurrence = None
     missing_occurrence = False
@@ -430,24 +449,13 @@ def event_detail(request, pk):
             missing_occurrence = occurrence is None
         else:
             errors.append(_("The date in the address is not valid."))
-    if occurrence is None:
-        occurrence = upcoming[0] if upcoming else event.occurrences.order_by("start", "pk").last()
-    ics_url = request.build_absolute_uri(reverse("events:event-ics", kwargs={"pk": event.pk}))
-    context = {
-        "event": event,
-        "occurrence": occurrence,
-        "entry": Entry(occurrence, localize(occurrence.start).date()) if occurrence else None,
-        "upcoming_entries": [Entry(date, localize(date.start).date()) for date in upcoming],
-        "show_dates": len(upcoming) > 1 or (bool(upcoming) and upcoming[0] != occurrence),
-        "is_past": occurrence is not None and occurrence.end <= timezone.now(),
-        "missing_occurrence": missing_occurrence,
-        "organizers": list(event.organizers.all()),
-        "categories": list(event.categories.all()),
-        "jsonld": jsonld.script_json(
-            jsonld.event_data(event, occurrence, request.build_absolute_uri)
+    context = event_page_context(request, event, occurrence)
+    context.update(
+        missing_occurrence=missing_occurrence,
+        jsonld=jsonld.script_json(
+            jsonld.event_data(event, context["occurrence"], request.build_absolute_uri)
         ),
-        "feeds": {"ics": ics_url, "webcal": feeds.webcal_url(ics_url)},
-    }
+    )
     return render_page(request, "events/event_detail.html", context, errors)
 
 

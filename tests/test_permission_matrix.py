@@ -1,0 +1,480 @@
+"""Every address of the site for every role, with the outcome each role must get.
+
+Each case builds one small world (two organisations A and B with a member each, their
+events in every state, a report, an invitation); every role then runs the request
+inside a savepoint that is rolled back, so each role meets the same world. For a state
+change the case also says what it changes: a refused role must leave it as it was, an
+allowed role must change it. test_every_address_is_in_the_matrix keeps the table complete.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from quartiersnetz.accounts.models import NotificationKind
+from quartiersnetz.accounts.notifications import unsubscribe_token
+from quartiersnetz.core.models import LegalPage, SiteSettings
+from quartiersnetz.events import workflow
+from quartiersnetz.events.models import Event, Report, Status
+from quartiersnetz.organizations.models import Membership
+from tests.factories import (
+    EventFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "citizen", "member_a", "member_b", "moderator", "editor", "admin")
+
+# Outcomes
+OK = "200 page"
+LOGIN = "sign-in first"
+DENIED = "403 forbidden"
+MISSING = "404 not found"
+INVALID = "400 form errors"
+GONE_ELSEWHERE = "redirect"
+NOT_ALLOWED = "405 method not allowed"
+
+
+def outcome_of(response):
+    if response.status_code in (301, 302, 303):
+        login = (reverse("account_login"), reverse("admin:login"))
+        if response["Location"].startswith(login):
+            return LOGIN
+        return GONE_ELSEWHERE
+    return {
+        200: OK,
+        400: INVALID,
+        403: DENIED,
+        404: MISSING,
+        405: NOT_ALLOWED,
+    }.get(response.status_code, str(response.status_code))
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in(outcome, anonymous=LOGIN):
+    return {**everyone(outcome), "anonymous": anonymous}
+
+
+def only(allowed, *roles, others=DENIED, anonymous=LOGIN):
+    expected = signed_in(others, anonymous)
+    expected.update(dict.fromkeys(roles, allowed))
+    return expected
+
+
+EDITORS = ("editor", "admin")
+
+
+class World:
+    """The objects every case works on; built once per case."""
+
+    def __init__(self):
+        self.users = {
+            "anonymous": None,
+            "citizen": UserFactory(email="citizen@example.org"),
+            "member_a": UserFactory(email="member-a@example.org"),
+            "member_b": UserFactory(email="member-b@example.org"),
+            "moderator": UserFactory(email="moderator@example.org", is_moderator=True),
+            "editor": UserFactory(email="editor@example.org", is_editor=True),
+            "admin": UserFactory(email="admin@example.org", is_superuser=True, is_staff=True),
+        }
+        self.org_a = OrganizationFactory(name="Heimatverein Welper e.V.")
+        self.org_b = OrganizationFactory(name="Bürgergesellschaft Blankenstein e.V.")
+        self.membership_a = MembershipFactory(organization=self.org_a, user=self.users["member_a"])
+        MembershipFactory(organization=self.org_b, user=self.users["member_b"])
+        self.request_to_a = MembershipFactory(
+            organization=self.org_a, state=Membership.State.REQUESTED
+        )
+        self.invitation = MembershipFactory(
+            organization=self.org_a,
+            user=None,
+            invited_email="greta@example.org",
+            state=Membership.State.INVITED,
+        )
+        self.events = {}
+        for org_key, org in (("a", self.org_a), ("b", self.org_b)):
+            for status in (Status.DRAFT, Status.SUBMITTED, Status.PUBLISHED):
+                event = EventFactory(title=f"{status} {org_key}", status=status, organizers=[org])
+                self.events[f"{status}_{org_key}"] = event
+        self.district = self.events["published_a"].place.district
+        self.report = workflow.report_event(self.events["published_b"], reason="wrong")
+        self.blocked = UserFactory(email="blocked@example.org", is_active=False)
+        for kind in LegalPage.Kind:
+            LegalPage.objects.create(kind=kind, title=kind.label, body="Text")
+
+    def event(self, key):
+        return self.events[key]
+
+
+@dataclass
+class Case:
+    name: str
+    expected: dict
+    method: str = "get"
+    kwargs: Callable[[World], dict] = lambda world: {}
+    data: Callable[[World], dict] = lambda world: {}
+    # What the request changes; compared before and after.
+    state: Callable[[World], Any] | None = None
+    setup: Callable[[World], None] | None = None
+    id: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.id = self.id or f"{self.method} {self.name}"
+
+
+def pk_of(key):
+    return lambda world: {"pk": world.event(key).pk}
+
+
+def status_of(key):
+    return lambda world: Event.objects.get(pk=world.event(key).pk).status
+
+
+def enable_anonymous_submissions(world):
+    SiteSettings.objects.update_or_create(pk=1, defaults={"anonymous_submissions": True})
+
+
+PUBLIC_PAGES = [
+    "events:home",
+    "events:agenda",
+    "events:month",
+    "events:week",
+    "events:week-print",
+    "events:calendar-ics",
+    "events:rss",
+    "events:atom",
+    "events:districts",
+    "events:organizations",
+    "core:imprint",
+    "core:privacy",
+    "core:accessibility",
+    "healthz",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_email_verification_sent",
+    "account_inactive",
+]
+
+CASES = [
+    *(Case(name, everyone(OK)) for name in PUBLIC_PAGES),
+    Case("events:event", everyone(OK), kwargs=pk_of("published_a"), id="published event"),
+    Case("events:event", everyone(MISSING), kwargs=pk_of("draft_a"), id="draft event"),
+    Case("events:event-ics", everyone(OK), kwargs=pk_of("published_a")),
+    Case("events:event-ics", everyone(MISSING), kwargs=pk_of("submitted_a"), id="draft ics"),
+    Case("events:district", everyone(OK), kwargs=lambda w: {"slug": w.district.slug}),
+    Case("events:district-ics", everyone(OK), kwargs=lambda w: {"slug": w.district.slug}),
+    Case("events:organization", everyone(OK), kwargs=lambda w: {"slug": w.org_a.slug}),
+    Case("events:organization-ics", everyone(OK), kwargs=lambda w: {"slug": w.org_a.slug}),
+    Case(
+        "set_language", everyone(GONE_ELSEWHERE), method="post", data=lambda w: {"language": "en"}
+    ),
+    # Reporting an event: anyone, for listed events only.
+    Case("events:report", everyone(OK), kwargs=pk_of("published_b")),
+    Case("events:report", everyone(MISSING), kwargs=pk_of("draft_b"), id="report a draft"),
+    Case(
+        "events:report",
+        everyone(GONE_ELSEWHERE),
+        method="post",
+        kwargs=pk_of("published_b"),
+        data=lambda w: {"reason": "spam", "message": "Werbung"},
+        state=lambda w: Report.objects.count(),
+    ),
+    # Sign-up, sign-in and the account pages of allauth
+    Case("account_login", signed_in(GONE_ELSEWHERE, anonymous=OK)),
+    Case("account_signup", signed_in(GONE_ELSEWHERE, anonymous=OK)),
+    Case("account_logout", signed_in(OK, anonymous=GONE_ELSEWHERE)),
+    Case("account_email", signed_in(OK)),
+    Case("account_change_password", signed_in(OK)),
+    Case("account_set_password", signed_in(GONE_ELSEWHERE)),
+    Case("account_reauthenticate", signed_in(OK)),
+    # Without a code sent, there is nothing to confirm.
+    Case("account_confirm_login_code", signed_in(GONE_ELSEWHERE)),
+    Case("account_confirm_email", everyone(OK), kwargs=lambda w: {"key": "no-such-key"}),
+    Case(
+        "account_reset_password_from_key",
+        everyone(OK),
+        kwargs=lambda w: {"uidb36": "zz", "key": "no-such-key"},
+    ),
+    Case("account_reset_password_from_key_done", everyone(OK)),
+    # The person's own pages
+    Case("accounts:privacy", signed_in(OK)),
+    Case("accounts:download", signed_in(OK)),
+    Case(
+        "accounts:erase",
+        signed_in(INVALID),
+        method="post",
+        data=lambda w: {"password": "wrong"},
+        state=lambda w: sorted(w.users[r].pk for r in ROLES if w.users[r]),
+    ),
+    Case("accounts:notifications", signed_in(OK)),
+    Case(
+        "accounts:unsubscribe",
+        everyone(OK),
+        kwargs=lambda w: {
+            "token": unsubscribe_token(w.users["citizen"], NotificationKind.REVIEW_RESULTS)
+        },
+    ),
+    Case("organizations:mine", signed_in(OK)),
+    Case(
+        "organizations:leave",
+        signed_in(GONE_ELSEWHERE),
+        method="post",
+        kwargs=lambda w: {"pk": w.membership_a.pk},
+        # Only the member herself leaves; everyone else finds no membership of theirs.
+        state=lambda w: Membership.objects.filter(pk=w.membership_a.pk).exists(),
+        extra={"changes_for": ("member_a",)},
+    ),
+    # Roles and blocking
+    Case("accounts:roles", only(OK, "admin")),
+    Case(
+        "accounts:set-roles",
+        only(GONE_ELSEWHERE, "admin"),
+        method="post",
+        kwargs=lambda w: {"pk": w.users["citizen"].pk},
+        data=lambda w: {"is_editor": "on"},
+        state=lambda w: type(w.users["citizen"]).objects.get(pk=w.users["citizen"].pk).is_editor,
+        extra={"unchanged_for": ("citizen",)},
+    ),
+    Case("accounts:people", only(OK, *EDITORS)),
+    Case("accounts:block", only(OK, *EDITORS), kwargs=lambda w: {"pk": w.users["citizen"].pk}),
+    Case(
+        "accounts:block",
+        only(GONE_ELSEWHERE, *EDITORS),
+        method="post",
+        kwargs=lambda w: {"pk": w.users["citizen"].pk},
+        data=lambda w: {"reason": "Spam"},
+        state=lambda w: type(w.users["citizen"]).objects.get(pk=w.users["citizen"].pk).is_active,
+        extra={"unchanged_for": ("citizen",)},
+    ),
+    Case(
+        "accounts:unblock",
+        only(GONE_ELSEWHERE, *EDITORS),
+        method="post",
+        kwargs=lambda w: {"pk": w.blocked.pk},
+        state=lambda w: type(w.blocked).objects.get(pk=w.blocked.pk).is_active,
+    ),
+    # Legal pages are edited by administrators
+    *(
+        Case(f"core:{kind}-edit", only(OK, "admin"))
+        for kind in ("imprint", "privacy", "accessibility")
+    ),
+    # Organisation members
+    Case(
+        "organizations:members",
+        only(OK, "member_a", *EDITORS),
+        kwargs=lambda w: {"slug": w.org_a.slug},
+    ),
+    Case(
+        "organizations:invite",
+        only(GONE_ELSEWHERE, *EDITORS),
+        method="post",
+        kwargs=lambda w: {"slug": w.org_a.slug},
+        data=lambda w: {"email": "neu@example.org", "role": "member"},
+        state=lambda w: Membership.objects.filter(invited_email="neu@example.org").count(),
+    ),
+    Case(
+        "organizations:request",
+        signed_in(GONE_ELSEWHERE),
+        method="post",
+        kwargs=lambda w: {"slug": w.org_b.slug},
+    ),
+    *(
+        Case(
+            f"organizations:{action}",
+            only(GONE_ELSEWHERE, *EDITORS),
+            method="post",
+            kwargs=lambda w: {"slug": w.org_a.slug, "pk": w.request_to_a.pk},
+            state=lambda w: list(
+                Membership.objects.filter(pk=w.request_to_a.pk).values_list("state", flat=True)
+            ),
+        )
+        for action in ("approve", "decline", "remove")
+    ),
+    Case(
+        "organizations:accept",
+        signed_in(OK),
+        kwargs=lambda w: {"token": w.invitation.token},
+    ),
+    Case(
+        "organizations:accept",
+        signed_in(GONE_ELSEWHERE),
+        method="post",
+        kwargs=lambda w: {"token": w.invitation.token},
+        # Invited was greta@example.org: nobody of the roles may take the invitation.
+        state=lambda w: Membership.objects.get(pk=w.invitation.pk).state,
+        extra={"unchanged_for": ROLES},
+    ),
+    # The organisers' pages: A's events for A's members and the editors
+    Case("events:mine", signed_in(OK)),
+    Case("events:create", only(OK, "member_a", "member_b", *EDITORS)),
+    Case("events:edit", only(OK, "member_a", *EDITORS), kwargs=pk_of("draft_a")),
+    Case(
+        "events:edit",
+        only(INVALID, "member_b", *EDITORS),
+        method="post",
+        kwargs=pk_of("draft_b"),
+        data=lambda w: {"title": "Übernommen"},
+        state=lambda w: Event.objects.get(pk=w.event("draft_b").pk).title,
+        extra={"unchanged_for": ROLES},
+        id="post events:edit of B's event",
+    ),
+    Case("events:preview", only(OK, "member_a", *EDITORS), kwargs=pk_of("draft_a")),
+    Case("events:duplicate", only(OK, "member_a", *EDITORS), kwargs=pk_of("published_a")),
+    Case(
+        "events:submit",
+        only(GONE_ELSEWHERE, "member_a", *EDITORS),
+        method="post",
+        kwargs=pk_of("draft_a"),
+        state=status_of("draft_a"),
+    ),
+    Case(
+        "events:withdraw",
+        only(GONE_ELSEWHERE, "member_b", *EDITORS),
+        method="post",
+        kwargs=pk_of("submitted_b"),
+        state=status_of("submitted_b"),
+    ),
+    Case("events:cancel", only(OK, "member_a", *EDITORS), kwargs=pk_of("published_a")),
+    Case(
+        "events:cancel",
+        only(GONE_ELSEWHERE, "member_a", *EDITORS),
+        method="post",
+        kwargs=pk_of("published_a"),
+        state=status_of("published_a"),
+    ),
+    Case("events:postpone", only(OK, "member_b", *EDITORS), kwargs=pk_of("published_b")),
+    Case(
+        "events:postpone",
+        only(INVALID, "member_b", *EDITORS),
+        method="post",
+        kwargs=pk_of("published_b"),
+        state=status_of("published_b"),
+        extra={"unchanged_for": ROLES},
+    ),
+    Case("events:delete", only(OK, "member_a", *EDITORS), kwargs=pk_of("draft_a")),
+    Case(
+        "events:delete",
+        only(GONE_ELSEWHERE, "member_a", *EDITORS),
+        method="post",
+        kwargs=pk_of("draft_a"),
+        state=lambda w: Event.objects.filter(pk=w.event("draft_a").pk).exists(),
+    ),
+    # Submitting without an account: off by default, then open to everyone
+    Case("events:submit-anonymously", everyone(MISSING), id="anonymous submission off"),
+    Case(
+        "events:submit-anonymously",
+        {**everyone(OK), **dict.fromkeys(("member_a", "member_b", *EDITORS), GONE_ELSEWHERE)},
+        setup=enable_anonymous_submissions,
+        id="anonymous submission on",
+    ),
+    Case("events:confirm-submission", everyone(INVALID), kwargs=lambda w: {"token": "forged"}),
+    Case("events:stop-submitter-mails", everyone(INVALID), kwargs=lambda w: {"token": "x"}),
+    # The editors' pages
+    Case("events:review-queue", only(OK, *EDITORS)),
+    Case("events:review", only(OK, *EDITORS), kwargs=pk_of("submitted_b")),
+    Case(
+        "events:approve",
+        only(GONE_ELSEWHERE, *EDITORS),
+        method="post",
+        kwargs=pk_of("submitted_b"),
+        state=status_of("submitted_b"),
+    ),
+    *(
+        Case(
+            f"events:{action}",
+            only(GONE_ELSEWHERE, *EDITORS),
+            method="post",
+            kwargs=pk_of(key),
+            data=lambda w: {"reason": "Bitte prüfen", "message": "Bitte prüfen"},
+            state=status_of(key),
+        )
+        for action, key in (
+            ("reject", "submitted_b"),
+            ("request-changes", "submitted_b"),
+            ("unpublish", "published_b"),
+        )
+    ),
+    Case(
+        "events:resolve-report",
+        only(GONE_ELSEWHERE, *EDITORS),
+        method="post",
+        kwargs=lambda w: {"pk": w.report.pk},
+        state=lambda w: Report.objects.get(pk=w.report.pk).resolved_at is not None,
+    ),
+    # The editorial office (Django admin): editors and administrators
+    Case("admin:index", only(OK, *EDITORS, others=LOGIN)),
+]
+
+
+def _request(client, case, world, role):
+    user = world.users[role]
+    if user is None:
+        client.logout()
+    else:
+        client.force_login(user)
+    url = reverse(case.name, kwargs=case.kwargs(world))
+    if case.method == "post":
+        return client.post(url, case.data(world))
+    return client.get(url)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_each_role_gets_the_expected_outcome(client, case):
+    world = World()
+    if case.setup:
+        case.setup(world)
+    outcomes, wrong_changes = {}, []
+    for role in ROLES:
+        cache.clear()  # rate limits count per test run, not across roles
+        with transaction.atomic():
+            before = case.state(world) if case.state else None
+            outcomes[role] = outcome_of(_request(client, case, world, role))
+            if case.state:
+                changed = case.state(world) != before
+                allowed = outcomes[role] in (GONE_ELSEWHERE, OK)
+                expect_change = allowed and role not in case.extra.get("unchanged_for", ())
+                if "changes_for" in case.extra:
+                    expect_change = role in case.extra["changes_for"]
+                if changed != expect_change:
+                    wrong_changes.append(role)
+            transaction.set_rollback(True)
+    assert outcomes == case.expected
+    assert wrong_changes == [], f"state changed wrongly for {wrong_changes}"
+
+
+def _names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_address_is_in_the_matrix():
+    """A new page must be added to CASES with its outcome for every role."""
+    names = set(_names(get_resolver().url_patterns))
+    # The Django admin's own pages are covered by its permission checks (admin:index
+    # is in the matrix); the media route exists only with DEBUG.
+    site_names = {name for name in names if not name.startswith("admin:")}
+    assert site_names - {case.name for case in CASES} == set()
+
+
+def test_the_roles_are_who_they_claim_to_be():
+    world = World()
+    assert not any(
+        user.has_perm("events.manage_event", world.event("draft_b"))
+        for user in (world.users["member_a"], world.users["citizen"], AnonymousUser())
+    )
+    assert world.users["member_b"].has_perm("events.manage_event", world.event("draft_b"))
