@@ -54,3 +54,18 @@ def test_compiled_catalogue_is_up_to_date():
     # Escaped characters (\n, \") are spelled differently in the .po file.
     stale = [key for key, _ in po_entries() if "\\" not in key and key not in compiled_keys]
     assert not stale, f"run `make messages`: {stale[:5]}"
+
+
+# gettext inside an f-string: makemessages cannot extract it, so it is never translated.
+GETTEXT_IN_F_STRING = re.compile(r"""\bf(["']).*?\{\s*(?:_|gettext|pgettext|ngettext)\(""")
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    source = Path(quartiersnetz.__file__).parent
+    offenders = [
+        f"{path.relative_to(source)}:{number}"
+        for path in source.rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if GETTEXT_IN_F_STRING.search(line)
+    ]
+    assert offenders == []

@@ -326,8 +326,10 @@ def _submitter_is_told(event):
 
 def _with_mail_note(text, event):
     if _submitter_is_told(event):
-        return f"{text} {_('The organiser has been told by mail.')}"
-    return f"{text} {_('No mail has been sent: the organiser did not ask for one.')}"
+        note = _("The organiser has been told by mail.")
+    else:
+        note = _("No mail has been sent: the organiser did not ask for one.")
+    return f"{text} {note}"
 
 
 def _waiting_count():
