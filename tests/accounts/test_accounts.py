@@ -118,3 +118,55 @@ def test_role_permissions(flags, moderates, grants):
     user = get_user_model().objects.create_user("erika@example.org", PASSWORD, **flags)
     assert user.has_perm("accounts.moderate_calendar") is moderates
     assert user.has_perm("accounts.grant_roles") is grants
+
+
+def test_a_bot_filling_the_trap_on_the_sign_up_form_gets_no_account(client):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert re.search(r'<label[^>]*for="id_homepage"', page)
+    assert 'class="trap-field"' in page
+    assert 'style="' not in page  # the strict CSP forbids inline styles
+
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "bot@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "homepage": "https://spam.example",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert not get_user_model().objects.filter(email="bot@example.org").exists()
+    assert mail.outbox == []
+
+
+def test_sign_in_is_locked_after_five_wrong_passwords(client):
+    get_user_model().objects.create_user("bernd@example.org", PASSWORD).emailaddress_set.create(
+        email="bernd@example.org", verified=True, primary=True
+    )
+    for _attempt in range(5):
+        client.post(reverse("account_login"), {"login": "bernd@example.org", "password": "x"})
+
+    # Even the right password is refused until the lock expires.
+    response = client.post(
+        reverse("account_login"), {"login": "bernd@example.org", "password": PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert "Zu viele" in response.content.decode()
+    assert client.get(reverse("events:home")).context["user"].is_anonymous
+
+
+def test_too_many_sign_ups_from_one_address_get_a_german_page(client):
+    for number in range(20):
+        sign_up(client, email=f"person{number}@example.org")
+        client.logout()
+
+    response = sign_up(client, email="one-more@example.org")
+
+    assert response.status_code == 429
+    assert "Zu viele Versuche" in response.content.decode()
+    assert "<h1>" in response.content.decode()
+    assert not get_user_model().objects.filter(email="one-more@example.org").exists()
