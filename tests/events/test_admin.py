@@ -135,6 +135,11 @@ def test_an_editor_cancels_and_moves_single_dates_of_a_series(editor_client):
     assert response.status_code == 200
     third.refresh_from_db()
     assert not third.moved
+    moved, cancelled = history(event)
+    assert (cancelled.action, cancelled.message) == ("date_cancelled", "2026-12-01 19:00")
+    assert moved.action == "date_moved"
+    assert moved.changes == {"start": ["2026-12-08 19:00", "2026-12-09 18:00"]}
+    assert moved.actor.email == "redaktion@example.org"
 
 
 @pytest.mark.parametrize(

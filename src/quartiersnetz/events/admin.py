@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from quartiersnetz.events import domain, workflow
+from quartiersnetz.events import workflow
 from quartiersnetz.events.models import Category, Event, Occurrence, Report
 
 
@@ -127,7 +127,7 @@ class OccurrenceAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        domain.move_occurrence(obj, obj.start, obj.end)
+        workflow.move_date(obj, request.user, obj.start, obj.end)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -145,7 +145,7 @@ class OccurrenceAdmin(admin.ModelAdmin):
     def _change_dates(self, request, queryset, operation, message):
         count = 0
         for occurrence in queryset.select_related("event"):
-            operation(occurrence)
+            operation(occurrence, request.user)
             count += 1
         self.message_user(request, message(count) % {"count": count}, messages.SUCCESS)
 
@@ -154,7 +154,7 @@ class OccurrenceAdmin(admin.ModelAdmin):
         self._change_dates(
             request,
             queryset,
-            domain.cancel_occurrence,
+            workflow.cancel_date,
             lambda count: ngettext(
                 "%(count)d date cancelled.", "%(count)d dates cancelled.", count
             ),
@@ -165,7 +165,7 @@ class OccurrenceAdmin(admin.ModelAdmin):
         self._change_dates(
             request,
             queryset,
-            domain.restore_occurrence,
+            workflow.restore_date,
             lambda count: ngettext("%(count)d date restored.", "%(count)d dates restored.", count),
         )
 

@@ -20,8 +20,9 @@ from quartiersnetz.core.activity import changed_values, history, log_activity
 from quartiersnetz.core.mail import absolute_url, send_bilingual_mail
 from quartiersnetz.core.models import SiteSettings
 from quartiersnetz.core.timeutil import localize
+from quartiersnetz.events import domain
 from quartiersnetz.events.domain import save_event
-from quartiersnetz.events.models import LISTED_STATUSES, Event, Report, Status
+from quartiersnetz.events.models import LISTED_STATUSES, Event, Occurrence, Report, Status
 
 
 class Action:
@@ -41,6 +42,9 @@ class Action:
     DELETED = "deleted"
     REPORTED = "reported"
     REPORT_HANDLED = "report_handled"
+    DATE_CANCELLED = "date_cancelled"
+    DATE_RESTORED = "date_restored"
+    DATE_MOVED = "date_moved"
 
 
 # What an edit is compared on, in the order the activity log lists it.
@@ -228,6 +232,38 @@ def save_in_admin(event, *, actor, save_related):
     changes = changed_values(before, snapshot(event))
     if changes:
         log_activity(event, actor, Action.EDITED if before else Action.CREATED, changes=changes)
+
+
+def _local_slot(occurrence):
+    return localize(occurrence.start).strftime("%Y-%m-%d %H:%M")
+
+
+def cancel_date(occurrence, actor):
+    """One date of a series does not take place (the series stays)."""
+    with transaction.atomic():
+        domain.cancel_occurrence(occurrence)
+        log_activity(
+            occurrence.event, actor, Action.DATE_CANCELLED, message=_local_slot(occurrence)
+        )
+
+
+def restore_date(occurrence, actor):
+    with transaction.atomic():
+        domain.restore_occurrence(occurrence)
+        log_activity(occurrence.event, actor, Action.DATE_RESTORED, message=_local_slot(occurrence))
+
+
+def move_date(occurrence, actor, start, end):
+    """Move one date of a series; the log keeps where it was."""
+    with transaction.atomic():
+        before = _local_slot(Occurrence.objects.get(pk=occurrence.pk))
+        domain.move_occurrence(occurrence, start, end)
+        log_activity(
+            occurrence.event,
+            actor,
+            Action.DATE_MOVED,
+            changes={"start": [before, _local_slot(occurrence)]},
+        )
 
 
 def _require_submittable(event):

@@ -67,6 +67,9 @@ ACTION_LABELS = {
     Action.DELETED: gettext_lazy("Deleted"),
     Action.REPORTED: gettext_lazy("Reported"),
     Action.REPORT_HANDLED: gettext_lazy("Report handled"),
+    Action.DATE_CANCELLED: gettext_lazy("One date cancelled"),
+    Action.DATE_RESTORED: gettext_lazy("One date restored"),
+    Action.DATE_MOVED: gettext_lazy("One date moved"),
 }
 # Log entries that end a review: the answer to a second click names the latest one.
 STATE_CHANGES = (
