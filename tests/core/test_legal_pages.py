@@ -92,11 +92,13 @@ def test_a_missing_page_is_not_found(client):
     assert client.get("/impressum/").status_code == 404
 
 
-def test_footer_links_to_the_legal_pages_on_the_start_page(client, legal_pages):
-    content = client.get(reverse("events:home")).content.decode()
+@pytest.mark.parametrize("page", ["events:home", "events:week-print", "events:mine"])
+def test_footer_links_to_the_legal_pages_on_every_layout(client, legal_pages, page):
+    client.force_login(UserFactory())
+    content = client.get(reverse(page)).content.decode()
     footer = content[content.index("<footer") :]
     for _kind, url in PAGES:
-        assert f'<a href="{url}">' in footer
+        assert f'<a href="{url}"' in footer
 
 
 # --- Editing ------------------------------------------------------------------------
