@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext, pgettext
 from PIL import Image
 
+from quartiersnetz.accounts.notifications import subscribe
 from quartiersnetz.core import ratelimit
 from quartiersnetz.core.activity import history
 from quartiersnetz.core.models import SiteSettings
@@ -1193,3 +1194,13 @@ def test_an_invalid_edit_shows_the_stored_title_above_the_input(signed_in, organ
     assert re.search(r"<h1>[^<]*Skatabend</h1>", content)
     assert 'value="Skat mit Ida"' in content
     assert Event.objects.get(pk=event.pk).title == "Skatabend"
+
+
+def test_my_events_offers_the_decisions_by_mail_until_the_person_asked_for_them(client, organiser):
+    client.force_login(organiser)
+    notifications_url = reverse("accounts:notifications")
+    assert f'href="{notifications_url}"' in client.get(url("mine")).content.decode()
+
+    subscribe(organiser, "review_results")
+
+    assert f'href="{notifications_url}"' not in client.get(url("mine")).content.decode()

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from quartiersnetz.accounts.models import NotificationKind
+from quartiersnetz.accounts.notifications import subscribed_kinds
 from quartiersnetz.accounts.rules import is_editor
 from quartiersnetz.core import ratelimit
 from quartiersnetz.core.timeutil import localize
@@ -234,6 +236,8 @@ def mine(request):
         "count": sum(len(rows) for rows in groups.values()),
         "past_hidden": max(len(past) - PAST_SHOWN, 0),
         "is_editor": is_editor(user),
+        # Decisions are mailed only to people who asked; the others are told where.
+        "gets_decisions_by_mail": NotificationKind.REVIEW_RESULTS in subscribed_kinds(user),
     }
     return render(request, "events/organiser/mine.html", context)
 
