@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from quartiersnetz.core.models import District
+from quartiersnetz.core.timeutil import local_today
 from quartiersnetz.events import domain
 from quartiersnetz.events.models import Category, Event, Status
 from quartiersnetz.organizations.models import Membership, Organization
@@ -132,3 +133,24 @@ class ReportFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     reason = "wrong"
     message = "Der Termin ist verlegt worden."
+
+
+class DateHoldFactory(factory.django.DjangoModelFactory):
+    """An organisation's tentative hold on a weekend next year, for organisers only."""
+
+    class Meta:
+        model = "coordination.DateHold"
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Sommerfest {n}")
+    first_day = factory.LazyFunction(lambda: local_today() + dt.timedelta(days=120))
+    last_day = factory.LazyAttribute(lambda o: o.first_day + dt.timedelta(days=1))
+    district = factory.SubFactory(DistrictFactory)
+    expected_attendance = 800
+    expires_on = factory.LazyAttribute(lambda o: o.first_day)
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.categories.set(extracted)

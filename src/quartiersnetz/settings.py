@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "quartiersnetz.organizations",
     "quartiersnetz.places",
     "quartiersnetz.events",
+    "quartiersnetz.coordination",
     "quartiersnetz.demo",
 ]
 
@@ -256,6 +257,14 @@ LOGGING = {
 
 # Calendar behaviour.
 # How far ahead recurring events are expanded into occurrences (days).
+# SQLite ignores the INCLUDE columns of covering indexes; PostgreSQL, the production
+# database, uses them (events.Occurrence's occurrence_board index).
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# Public and school holidays for date coordination (the `holidays` package): the
+# country and state of the town (NW = Nordrhein-Westfalen).
+HOLIDAYS_COUNTRY = os.environ.get("HOLIDAYS_COUNTRY", "DE")
+HOLIDAYS_SUBDIVISION = os.environ.get("HOLIDAYS_SUBDIVISION", "NW")
 EVENTS_HORIZON_DAYS = int(os.environ.get("EVENTS_HORIZON_DAYS", str(18 * 31)))
 # Occurrences longer than this are refused: range queries rely on the bound
 # (an exhibition of months is entered as a recurring event instead).

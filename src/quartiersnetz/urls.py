@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("quartiersnetz.accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("", include("quartiersnetz.core.urls")),
+    path("", include("quartiersnetz.coordination.urls")),
     path("", include("quartiersnetz.events.urls")),
 ]
 

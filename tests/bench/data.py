@@ -1,5 +1,8 @@
 """The benchmark's data set: Hattingen with 100,000 events and about a million occurrences.
 
+Date holds (10,000 over the coming 18 months) are added by ensure_holds(), also to a
+data set generated before them.
+
 Import this module only after django.setup(). The data is generated in one
 transaction (complete or absent), deterministically from a seed, relative to
 the day it is generated: five years back and five years ahead.
@@ -22,6 +25,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils.text import slugify
 from psycopg import sql
 
+from quartiersnetz.coordination.models import DateHold
 from quartiersnetz.core.models import District
 from quartiersnetz.core.timeutil import local_today, local_zone, start_of_day
 from quartiersnetz.events import domain, recurrence
@@ -43,6 +47,10 @@ ORGANIZATION_COUNT = 200
 PLACE_COUNT = 500
 EVENT_BATCH = 2_000
 OCCURRENCE_BATCH = 10_000
+# Date holds: organisers plan festivals up to 18 months ahead.
+HOLD_COUNT = 10_000
+HOLD_SEED = 4
+HOLD_MONTHS = 18
 
 CATEGORIES = [
     "Musik",
@@ -590,6 +598,65 @@ def generate(*, events=EVENT_COUNT, seed=SEED):
             # A lost benchmark data set is regenerated; no need to wait for the disk.
             cursor.execute("SET LOCAL synchronous_commit TO off")
         Generator(seed, events).run()
+
+
+def ensure_holds(*, count=HOLD_COUNT, seed=HOLD_SEED):
+    """Add count date holds when the data set has none; returns how many were added.
+
+    Holds are added to a data set generated before they existed, without regenerating
+    it. They spread over the coming 18 months (most on weekends, a day to a week long),
+    over the districts like the places, with a place for two in five, all sizes and
+    audiences; a tenth have expired, a third are public.
+    """
+    if DateHold.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    today = local_today()
+    days_ahead = HOLD_MONTHS * 365 // 12
+    districts = list(District.objects.order_by("pk"))
+    weights = [(district.population or 100) ** 0.5 for district in districts]
+    places = {}
+    for pk, district_id in Place.objects.order_by("pk").values_list("pk", "district_id"):
+        places.setdefault(district_id, []).append(pk)
+    organizations = list(Organization.objects.order_by("pk").values_list("pk", flat=True))
+    categories = list(Category.objects.order_by("pk").values_list("pk", flat=True))
+    audiences = [value for value, _label in Audience.choices]
+    holds = []
+    for number in range(count):
+        first_day = today + dt.timedelta(days=rng.randint(1, days_ahead))
+        if rng.random() < 0.7:
+            first_day += dt.timedelta(days=(5 - first_day.weekday()) % 7)
+        length = rng.choices([1, 2, 3, 7], weights=[45, 40, 10, 5])[0]
+        last_day = first_day + dt.timedelta(days=length - 1)
+        expired = rng.random() < 0.1
+        expires_on = today - dt.timedelta(days=rng.randint(1, 30)) if expired else last_day
+        district = rng.choices(districts, weights)[0]
+        place = rng.choice(places[district.pk]) if rng.random() < 0.4 else None
+        holds.append(
+            DateHold(
+                organization_id=rng.choice(organizations),
+                title=f"{rng.choice(['Sommerfest', 'Basar', 'Jubiläum', 'Konzert', 'Markt'])} "
+                f"{district.name} {number}",
+                first_day=first_day,
+                last_day=last_day,
+                district_id=district.pk,
+                place_id=place,
+                audience=rng.choice(audiences),
+                expected_attendance=rng.choice([None, 100, 300, 500, 1000, 2000, 5000]),
+                visibility=rng.choice(["organisers", "organisers", "public"]),
+                expires_on=expires_on,
+            )
+        )
+    with transaction.atomic():
+        created = DateHold.objects.bulk_create(holds, batch_size=2000)
+        through = DateHold.categories.through
+        through.objects.bulk_create(
+            (through(datehold_id=hold.pk, category_id=rng.choice(categories)) for hold in created),
+            batch_size=5000,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE coordination_datehold")
+    return len(created)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,11 @@ The time covers middleware, view, queries and template rendering, not the networ
 a WSGI server. Pages: the agenda (unfiltered; district + category; text search), the
 month view, a district's ICS feed for a year (each request a window not asked for
 before, so the feed cache cannot answer; the same feeds again, from the cache; and
-again with their ETag, expecting 304) and event pages. A page that needs seconds is
+again with their ETag, expecting 304) and event pages. Date coordination is measured
+as domain calls (coordination.domain.check and suggest_dates for random candidates
+over the coming 18 months, with the 10,000 date holds that data.ensure_holds adds);
+the year board's pages have their own runner for now (tests/bench/board.py). A page
+that needs seconds is
 measured for --max-seconds (and at least 10 requests). The figures are printed with
 their targets; the benchmark never fails on time. A page that is not implemented yet
 or answers with an unexpected status is reported and skipped.
@@ -126,6 +130,9 @@ class Scenario:
     prepare: object = None
     # seen(path, params, response): called with every successful response.
     seen: object = None
+    # call(number) -> a sized result: measured instead of a request (domain functions
+    # without a page of their own); the kB column then shows the result's length.
+    call: object = None
     times: list = field(default_factory=list)
     sizes: list = field(default_factory=list)
     queries: int | None = None
@@ -250,6 +257,8 @@ def measure(client, scenario, requests, warmup, max_seconds, show_traceback=Fals
         if error is not None and show_traceback:
             traceback.print_exception(error)
 
+    if scenario.call is not None:
+        return measure_calls(scenario, requests, warmup, max_seconds, fail)
     if scenario.prepare:
         try:
             problem = scenario.prepare(client)
@@ -287,6 +296,122 @@ def measure(client, scenario, requests, warmup, max_seconds, show_traceback=Fals
     scenario.queries = len(captured.captured_queries)
 
 
+def measure_calls(scenario, requests, warmup, max_seconds, fail):
+    """measure() for a scenario of domain calls: the same warm-up, limits and figures."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    number = 0
+    try:
+        for number in range(warmup):
+            scenario.call(number)
+        deadline = time.monotonic() + max_seconds
+        while len(scenario.times) < requests:
+            if time.monotonic() > deadline and len(scenario.times) >= 10:
+                scenario.note = f"stopped after {len(scenario.times)} calls ({max_seconds:g} s)"
+                break
+            number += 1
+            started = time.perf_counter()
+            result = scenario.call(number)
+            scenario.times.append((time.perf_counter() - started) * 1000)
+            # Shown as "kB": the length of the result, times 1024.
+            scenario.sizes.append(len(result) * 1024)
+        with CaptureQueriesContext(connection) as captured:
+            scenario.call(number)
+    except Exception as error:  # Any failure is reported, then we go on.
+        return fail(f"call {number} " + describe_failure(error=error), error)
+    scenario.queries = len(captured.captured_queries)
+    scenario.note = scenario.note or "domain calls; the kB column is the median result length"
+
+
+# Random candidates of date coordination: start days this far ahead (the holds' range,
+# and a 12-week window around each start stays in the future).
+CANDIDATE_DAYS = (6 * 7, 540)
+
+
+def coordination_candidates(count, seed=5):
+    """count candidates like the event and hold forms make: a district (by the places'
+    share), often a place, an audience and a size; timed or a day or two all day."""
+    from quartiersnetz.coordination import domain
+    from quartiersnetz.core.timeutil import day_range, local_today, start_of_day
+    from quartiersnetz.events.models import Audience
+    from quartiersnetz.places.models import Place
+
+    rng = random.Random(seed)
+    today = local_today()
+    places = list(Place.objects.order_by("pk").values_list("pk", "district_id"))
+    audiences = [value for value, _label in Audience.choices]
+    candidates = []
+    for _number in range(count):
+        place, district = rng.choice(places)
+        day = today + dt.timedelta(days=rng.randint(*CANDIDATE_DAYS))
+        if rng.random() < 0.5:
+            day += dt.timedelta(days=(5 - day.weekday()) % 7)
+        all_day = rng.random() < 0.3
+        if all_day:
+            start, end = day_range(day, day + dt.timedelta(days=rng.choice([0, 1])))
+        else:
+            start = start_of_day(day) + dt.timedelta(hours=rng.randint(9, 19))
+            end = start + dt.timedelta(hours=rng.choice([2, 3, 4]))
+        candidates.append(
+            domain.candidate_for(
+                start,
+                end,
+                all_day,
+                district=district,
+                place=place if rng.random() < 0.6 else None,
+                audience=rng.choice(audiences),
+                attendance=rng.choice([None, 50, 300, 1000, 5000]),
+            )
+        )
+    return candidates
+
+
+def coordination_scenarios(context):
+    """The conflict check and the suggestions, as the event and hold forms call them."""
+    from quartiersnetz.coordination import domain
+
+    candidates = coordination_candidates(1000)
+
+    def pick(number):
+        return candidates[number % len(candidates)]
+
+    def suggestions(number, weekends_only):
+        candidate = pick(number)
+        first_day = candidate.first_day - dt.timedelta(weeks=6)
+        return domain.suggest_dates(
+            candidate,
+            first_day,
+            first_day + dt.timedelta(weeks=12, days=-1),
+            count=5,
+            weekends_only=weekends_only,
+            avoid_school_holidays=number % 4 == 0,
+        )
+
+    return [
+        Scenario("conflict check", 20, request=None, call=lambda n: domain.check(pick(n))),
+        Scenario(
+            "suggestions, 12 weeks, any day",
+            150,
+            request=None,
+            call=lambda n: suggestions(n, weekends_only=False),
+        ),
+        Scenario(
+            "suggestions, 12 weeks, weekends",
+            150,
+            request=None,
+            call=lambda n: suggestions(n, weekends_only=True),
+        ),
+    ]
+
+
+def year_board_scenarios(context):
+    """The year board's pages (target p95 200 ms). Measured by tests/bench/board.py for
+    now; its board_scenarios(context, organiser_client) join this list when the board
+    is merged."""
+    return []
+
+
 def gather_context():
     from quartiersnetz.core.models import District
     from quartiersnetz.core.timeutil import local_today
@@ -316,6 +441,7 @@ def print_data_summary(context):
     from django.db import connection
     from django.db.models import Count
 
+    from quartiersnetz.coordination.models import DateHold
     from quartiersnetz.core.timeutil import day_range
     from quartiersnetz.events import domain
     from quartiersnetz.events.models import Event, Occurrence
@@ -343,6 +469,8 @@ def print_data_summary(context):
         "Listed dates in the coming year by district: "
         + ", ".join(f"{slug or 'online'} {count:,}" for slug, count in by_district)
     )
+    standing = DateHold.objects.filter(event__isnull=True, expires_on__gte=context["today"])
+    print(f"Date holds: {DateHold.objects.count():,} ({standing.count():,} still standing)")
 
 
 def print_table(scenarios, requests):
@@ -396,6 +524,9 @@ def main():
         events=arguments.events,
         seed=arguments.seed,
     )
+    added = data.ensure_holds()
+    if added:
+        print(f"Added {added:,} date holds to the data set.")
     context = gather_context()
     print_data_summary(context)
     if seconds is not None:
@@ -407,7 +538,11 @@ def main():
     print(f"Static files collected in {time.monotonic() - started:.0f} s.")
 
     client = Client()
-    scenarios = build_scenarios(context)
+    scenarios = [
+        *build_scenarios(context),
+        *coordination_scenarios(context),
+        *year_board_scenarios(context),
+    ]
     if arguments.only:
         scenarios = [s for s in scenarios if any(part in s.name for part in arguments.only)]
     for scenario in scenarios:

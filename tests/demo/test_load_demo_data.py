@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from quartiersnetz.accounts.models import User
+from quartiersnetz.coordination.models import DateHold
 from quartiersnetz.core.models import District, SiteSettings
 from quartiersnetz.core.timeutil import localize, start_of_day
 from quartiersnetz.demo import accounts as demo_accounts
@@ -313,6 +314,10 @@ def test_demo_accounts_fill_the_review_queue_in_development(settings, client):
         assert "Laternenbasteln für Kinder" in queue
         assert Report.objects.filter(resolved_at=None).count() == 1
         assert Organization.objects.get(slug="hwg").is_trusted
+        assert sorted(DateHold.objects.values_list("title", "visibility")) == [
+            ("Mieterfest im Quartier", "public"),
+            ("Nachbarschaftsfest Holthausen", "organisers"),
+        ]
         organiser = User.objects.get(email="verein@example.org")
         assert organiser.organization_memberships.get().organization.slug == (
             "nachbarschaft-holthausen"

@@ -76,6 +76,10 @@ class NotificationKind(models.TextChoices):
 
     REVIEW_RESULTS = "review_results", _("the editors' decisions on events you submitted")
     MEMBERSHIP_REQUESTS = "membership_requests", _("requests to join organisations you administer")
+    DATE_CONFLICTS = (
+        "date_conflicts",
+        _("other organisations' plans that clash with your organisations' dates"),
+    )
     NEW_SUBMISSIONS = "new_submissions", _("new events waiting for review (editors)")
     NEW_REPORTS = "new_reports", _("reports about events (editors)")
 

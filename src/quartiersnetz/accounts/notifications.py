@@ -75,6 +75,11 @@ def notify(users, kind, template, context):
 def available_kinds(user):
     """The kinds that concern the person: editors' kinds only for editors, and so on."""
     kinds = [NotificationKind.REVIEW_RESULTS]
+    acts_for_an_organization = Membership.objects.filter(
+        user=user, state=Membership.State.ACTIVE
+    ).exists()
+    if acts_for_an_organization:
+        kinds.append(NotificationKind.DATE_CONFLICTS)
     administers = Membership.objects.filter(
         user=user, state=Membership.State.ACTIVE, role=Membership.Role.ADMIN
     ).exists()

@@ -1,4 +1,5 @@
-"""Demo accounts for trying the organiser and editor workflow under `make run`.
+"""Demo accounts for trying the organiser and editor workflow under `make run`, with
+events waiting for review, a report and two date holds.
 
 They have a published password, so the command creates them only in development
 (DEBUG); a production instance never gets them.
@@ -12,6 +13,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from quartiersnetz.accounts.models import User
+from quartiersnetz.coordination.holds import create_hold
+from quartiersnetz.coordination.models import DateHold
+from quartiersnetz.core.models import District
 from quartiersnetz.core.timeutil import local_zone
 from quartiersnetz.demo.hattingen import DEMO_MARK, demo_uid
 from quartiersnetz.events import workflow
@@ -78,6 +82,7 @@ def load_accounts(today):
     Organization.objects.filter(slug="hwg").update(is_trusted=True)
     _load_submissions(today, people["verein@example.org"])
     _load_report(people["moderation@example.org"])
+    _load_holds(today, people)
     return created
 
 
@@ -105,6 +110,50 @@ def _load_submissions(today, organiser):
 
         event, _created = workflow.create_event(event, actor=organiser, save_related=save_related)
         workflow.submit_event(event, organiser)
+
+
+# Dates held for next year: one public "save the date", one for organisers only.
+HOLDS = [
+    {
+        "title": "Mieterfest im Quartier",
+        "organization": "hwg",
+        "account": "hwg@example.org",
+        "district": "holthausen",
+        "weeks_ahead": 30,
+        "days": 2,
+        "attendance": 1500,
+        "visibility": DateHold.Visibility.PUBLIC,
+    },
+    {
+        "title": "Nachbarschaftsfest Holthausen",
+        "organization": "nachbarschaft-holthausen",
+        "account": "verein@example.org",
+        "district": "holthausen",
+        "weeks_ahead": 34,
+        "days": 1,
+        "attendance": 400,
+        "visibility": DateHold.Visibility.ORGANISERS,
+    },
+]
+
+
+def _load_holds(today, people):
+    for item in HOLDS:
+        if DateHold.objects.filter(title=item["title"]).exists():
+            continue
+        saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7, weeks=item["weeks_ahead"])
+        hold = DateHold(
+            organization=Organization.objects.get(slug=item["organization"]),
+            title=item["title"],
+            first_day=saturday,
+            last_day=saturday + dt.timedelta(days=item["days"] - 1),
+            district=District.objects.get(slug=item["district"]),
+            expected_attendance=item["attendance"],
+            visibility=item["visibility"],
+            expires_on=saturday - dt.timedelta(weeks=8),
+            note=DEMO_MARK,
+        )
+        create_hold(hold, actor=people[item["account"]], check_duplicate=False)
 
 
 def _load_report(reporter):

@@ -47,6 +47,8 @@ def copied_fields(event):
         "visibility": event.visibility,
         "is_free": event.is_free,
         "all_day": event.all_day,
+        "expected_attendance": event.expected_attendance,
+        "audience": event.audience,
     }
 
 

@@ -210,6 +210,7 @@ FIELD_ORDER = (
     "image_alt",
     "remove_image",
     "visibility",
+    "conflict_justification",
     "submitter_name",
     "submitter_email",
     "wants_decision",
@@ -391,10 +392,12 @@ class EventForm(ErrorSummaryMixin, DateRangeMixin, forms.ModelForm):
             "image_alt",
             "expected_attendance",
             "visibility",
+            "conflict_justification",
         ]
         labels = {
             "recurrence_exceptions": _("Dates that do not take place"),
             "is_free": _("Free of charge"),
+            "conflict_justification": _("Why you keep this date despite a serious conflict"),
         }
         help_texts = {
             "recurrence_exceptions": _(
@@ -403,6 +406,10 @@ class EventForm(ErrorSummaryMixin, DateRangeMixin, forms.ModelForm):
             ),
             "online_url": _("A link to the online meeting or stream, if there is one."),
             "visibility": _("Internal events are only shown to the organisers."),
+            "conflict_justification": _(
+                "Only needed when the date clashes seriously with other plans. The other "
+                "organiser and the editors read it."
+            ),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 10}),
@@ -411,6 +418,7 @@ class EventForm(ErrorSummaryMixin, DateRangeMixin, forms.ModelForm):
             ),
             "categories": forms.CheckboxSelectMultiple,
             "visibility": forms.RadioSelect,
+            "conflict_justification": forms.Textarea(attrs={"rows": 3}),
             "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }
 
@@ -697,7 +705,9 @@ class AnonymousEventForm(EventForm):
 
     class Meta(EventForm.Meta):
         fields = [
-            name for name in EventForm.Meta.fields if name not in ("organizers", "visibility")
+            name
+            for name in EventForm.Meta.fields
+            if name not in ("organizers", "visibility", "conflict_justification")
         ]
 
     def __init__(self, *args, **kwargs):

@@ -160,6 +160,11 @@ class Event(models.Model):
     submitter_name = models.CharField(_("submitted by (name)"), max_length=150, blank=True)
     submitter_email = models.EmailField(_("submitted by (email)"), blank=True)
     submitter_wants_decision = models.BooleanField(default=False)
+    # Why the organiser keeps the date despite a serious conflict (date coordination);
+    # editors and the other organiser read it.
+    conflict_justification = models.TextField(
+        _("reason for keeping the date"), max_length=2000, blank=True
+    )
     # The editors' last word to the organiser: why it was rejected, what to change.
     review_message = models.TextField(_("message from the editors"), blank=True)
     # The key of the form that created the event: a second click saves nothing twice.
@@ -231,8 +236,9 @@ class Event(models.Model):
 class Occurrence(models.Model):
     """One concrete time slot of an event; every calendar query runs on this table.
 
-    district, status, visibility, is_free and step_free are copies of what the
-    calendar filters on, kept in step by events.domain.materialise_occurrences.
+    district, status, visibility, is_free, step_free, expected_attendance and audience
+    are copies of what the calendar and the year board filter and weigh on, kept in
+    step by events.domain.materialise_occurrences.
     """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="occurrences")
@@ -250,6 +256,9 @@ class Occurrence(models.Model):
     visibility = models.CharField(max_length=20, choices=Visibility.choices)
     is_free = models.BooleanField(default=False)
     step_free = models.BooleanField(default=False)
+    # Copies for date coordination (the year board weighs dates by size and audience).
+    expected_attendance = models.PositiveIntegerField(null=True, blank=True)
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.EVERYONE)
     sequence = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -275,6 +284,18 @@ class Occurrence(models.Model):
                 name="occurrence_listed_start_end",
             ),
             models.Index(fields=["district", "start"], name="occurrence_district_start"),
+            # The year board's weekend aggregate reads only this index (PostgreSQL
+            # INCLUDE; other databases index start alone).
+            models.Index(
+                fields=["start"],
+                include=["end", "district", "expected_attendance", "audience"],
+                condition=models.Q(
+                    status__in=[Status.PUBLISHED, Status.POSTPONED],
+                    visibility=Visibility.PUBLIC,
+                    cancelled=False,
+                ),
+                name="occurrence_board",
+            ),
         ]
 
     def __str__(self):

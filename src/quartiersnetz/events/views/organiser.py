@@ -2,7 +2,7 @@
 event, and sending an event without an account (when the site settings allow it)."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +22,12 @@ from django.views.decorators.http import require_http_methods
 from quartiersnetz.accounts.models import NotificationKind
 from quartiersnetz.accounts.notifications import subscribed_kinds
 from quartiersnetz.accounts.rules import is_editor
+from quartiersnetz.coordination import agreements
+from quartiersnetz.coordination import domain as coordination
+from quartiersnetz.coordination import engine as coordination_engine
+from quartiersnetz.coordination.forms import event_form_initial
+from quartiersnetz.coordination.holds import convert_hold_to_event
+from quartiersnetz.coordination.models import DateHold
 from quartiersnetz.core import ratelimit
 from quartiersnetz.core.timeutil import localize
 from quartiersnetz.events import recurrence, workflow
@@ -36,7 +42,7 @@ from quartiersnetz.events.forms import (
     initial_from_data,
 )
 from quartiersnetz.events.models import LISTED_STATUSES, Event, Occurrence, Status
-from quartiersnetz.events.views.public import event_page_context
+from quartiersnetz.events.views.public import event_page_context, whole_number
 from quartiersnetz.organizations.models import Membership
 
 CREATE_PERMISSION = "events.create_event"
@@ -257,6 +263,43 @@ def _form_page(request, form, *, status=200, event=None, source=None, **extra):
     return render(request, "events/organiser/event_form.html", context, status=status)
 
 
+def _date_conflicts(form, *, ignore_keys=()):
+    """The conflicts of the form's date with other plans (date coordination), and whether
+    a serious one lacks its reason; that reason is then asked for on the form."""
+    if "conflict_justification" not in form.fields:
+        return [], False
+    event = form.instance
+    organization_ids = [organization.pk for organization in form.cleaned_data["organizers"]]
+    candidate = replace(
+        coordination.candidate_for_event(event, ignore_keys=ignore_keys),
+        organization_ids=frozenset(organization_ids),
+    )
+    found = coordination.check(candidate)
+    others = agreements.with_others(found, organization_ids)
+    if coordination_engine.is_serious(others, coordination.rules()) and not (
+        form.cleaned_data.get("conflict_justification", "").strip()
+    ):
+        form.add_error(
+            "conflict_justification",
+            _(
+                "This date clashes seriously with other plans (listed above). Give a short "
+                "reason why you keep it, or choose another date."
+            ),
+        )
+        return found, True
+    return found, False
+
+
+def _conflict_context(found):
+    return {
+        "conflict_check": {
+            "checked": True,
+            "conflicts": found,
+            "serious": coordination_engine.is_serious(found, coordination.rules()),
+        }
+    }
+
+
 def _save_new_event(form, create):
     """Save the form's event (and its new place) with create(event) -> (event, created)."""
     with transaction.atomic():
@@ -295,10 +338,13 @@ def _submit_saved(request, event):
     return redirect("events:mine")
 
 
-def _new_event_page(request, source=None):
+def _new_event_page(request, source=None, hold=None):
     user = request.user
     if request.method != "POST":
-        initial = copy_initial(source) if source else {"form_key": uuid.uuid4()}
+        if hold is not None:
+            initial = event_form_initial(hold)
+        else:
+            initial = copy_initial(source) if source else {"form_key": uuid.uuid4()}
         form = CreateEventForm(user=user, source=source, initial=initial)
         return _form_page(request, form, source=source)
     submitting = "submit" in request.POST
@@ -307,16 +353,23 @@ def _new_event_page(request, source=None):
     )
     if not form.is_valid():
         return _form_page(request, form, status=400, source=source)
+    found, refused = _date_conflicts(form, ignore_keys=[f"hold:{hold.pk}"] if hold else [])
+    if refused:
+        return _form_page(request, form, status=400, source=source, **_conflict_context(found))
     if not ratelimit.allow("event-create", user.pk, CREATE_LIMIT, LIMIT_PERIOD):
         return _form_page(request, form, status=429, source=source, rate_limited=True)
     try:
         event, created = _save_new_event(
             form,
-            lambda event: workflow.create_event(
-                event,
-                actor=user,
-                save_related=form.save_m2m,
-                form_key=form.cleaned_data["form_key"],
+            lambda event: _linked_to_hold(
+                workflow.create_event(
+                    event,
+                    actor=user,
+                    save_related=form.save_m2m,
+                    form_key=form.cleaned_data["form_key"],
+                ),
+                hold,
+                user,
             ),
         )
     except ValidationError as error:
@@ -327,6 +380,7 @@ def _new_event_page(request, source=None):
             request, _("This form had already been sent: the event has been saved only once.")
         )
         return redirect("events:mine")
+    agreements.record_conflicts(event, found, user)
     if submitting:
         return _submit_saved(request, event)
     messages.success(
@@ -342,7 +396,43 @@ def _new_event_page(request, source=None):
 def create(request):
     if not request.user.has_perm(CREATE_PERMISSION):
         raise PermissionDenied
+    if "hold" in request.GET:
+        return _event_from_hold(request)
     return _new_event_page(request)
+
+
+# --- An event from a date hold (coordination) ----------------------------------------
+# events:create?hold=<pk> fills the form from the hold; saving links the hold to the
+# new event in the same transaction (coordination.holds.convert_hold_to_event).
+
+
+def _event_from_hold(request):
+    pk = whole_number(request.GET.get("hold", ""), max_digits=18)
+    hold = get_object_or_404(DateHold.objects.select_related("organization"), pk=pk or 0)
+    if not request.user.has_perm("coordination.manage_hold", hold):
+        raise PermissionDenied
+    if request.method != "POST":
+        if hold.event_id is not None:
+            messages.info(request, _("This date hold has already become an event."))
+            return redirect(hold)
+        messages.info(
+            request,
+            _(
+                "The form is filled in from your date hold “%(title)s”, its days as all-day "
+                "dates: add the times if you know them. When you save, the hold becomes "
+                "this event."
+            )
+            % {"title": hold.title},
+        )
+    return _new_event_page(request, hold=hold)
+
+
+def _linked_to_hold(result, hold, actor):
+    """create_event's (event, created), with the hold linked to a newly created event."""
+    event, created = result
+    if created and hold is not None:
+        convert_hold_to_event(hold, event, actor=actor)
+    return event, created
 
 
 @login_required
@@ -420,6 +510,9 @@ def edit(request, pk):
     stored = get_object_or_404(EVENT_WITH_DETAILS, pk=pk)
     if not form.is_valid():
         return _form_page(request, form, status=400, event=stored)
+    found, refused = _date_conflicts(form)
+    if refused:
+        return _form_page(request, form, status=400, event=stored, **_conflict_context(found))
     try:
         with transaction.atomic():
             form.save(commit=False)
@@ -440,6 +533,8 @@ def edit(request, pk):
         _add_workflow_error(form, error)
         return _form_page(request, form, status=400, event=stored)
     event = form.instance
+    if changes.keys() & {"start", "end", "place", "recurrence_rule"}:
+        agreements.record_conflicts(event, found, user)
     if old_image and old_image != event.image.name:
         # A replaced or removed image is gone for good (it may show a person).
         event.image.storage.delete(old_image)
