@@ -203,3 +203,23 @@ def test_the_event_form_asks_for_a_reason_for_the_same_place_at_the_same_time(
     assert event.conflict_justification == "Das Konzert ist Teil des Marktes."
     page = client.get(reverse("events:edit", args=[event.pk])).content.decode()
     assert re.search(r'hx-get="/terminabstimmung/pruefen/"', page)
+
+
+def test_editors_and_organisers_read_the_reason_for_keeping_a_date(
+    client, organiser, bg, heimatverein, blankenstein, market, market_day
+):
+    client.force_login(organiser)
+    client.post(
+        reverse("coordination:hold-create"),
+        hold_data(bg, blankenstein, market_day, justification="Seit 1990 an diesem Tag."),
+    )
+    hold = DateHold.objects.get()
+    client.force_login(MembershipFactory(organization=heimatverein).user)
+    assert "Seit 1990 an diesem Tag." in client.get(hold.get_absolute_url()).content.decode()
+
+    event = EventFactory(
+        organizers=[bg], status="submitted", conflict_justification="Teil des Marktes."
+    )
+    client.force_login(MembershipFactory(organization=bg, user__is_editor=True).user)
+    review = client.get(reverse("events:review", args=[event.pk])).content.decode()
+    assert "Teil des Marktes." in review

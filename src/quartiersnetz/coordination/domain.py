@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import F, OuterRef, Q
+from django.db.models import F, IntegerField, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.urls import reverse
@@ -53,8 +53,10 @@ OCCURRENCE_FIELDS = (
     "district_id",
     "event__title",
     "event__place_id",
-    "event__audience",
-    "event__expected_attendance",
+    # The event's, copied onto its dates (events.domain.copied_fields) for queries
+    # without a join.
+    "audience",
+    "expected_attendance",
 )
 HOLD_FIELDS = (
     "pk",
@@ -217,44 +219,41 @@ def _event_rows(occurrences):
     """Rows of engine.BOOKING_FIELDS for the dates. On PostgreSQL with their events'
     organisers (an array subquery); elsewhere _with_details adds them afterwards."""
     event, url = BookingKind.EVENT, _url_maker("events:event")
-    fields = OCCURRENCE_FIELDS
     if _organisers_in_rows():
-        organisers = Event.organizers.through.objects.filter(event_id=OuterRef("event_id"))
-        occurrences = occurrences.annotate(
-            organizer_ids=ArraySubquery(organisers.values("organization_id"))
+        of_event = Event.organizers.through.objects.filter(event_id=OuterRef("event_id"))
+        organisers = ArraySubquery(of_event.values("organization_id"))
+    else:
+        organisers = Value(None, output_field=IntegerField())
+    occurrences = occurrences.annotate(organizer_ids=organisers).order_by()
+    return [
+        (
+            event,
+            f"event:{event_id}",
+            title,
+            date_start,
+            date_end,
+            all_day,
+            place_id,
+            district_id,
+            audience,
+            attendance,
+            frozenset(organizer_ids) if organizer_ids else NO_ORGANISATIONS,
+            False,
+            url(event_id),
         )
-        fields = (*OCCURRENCE_FIELDS, "organizer_ids")
-    rows = []
-    for (
-        event_id,
-        date_start,
-        date_end,
-        all_day,
-        district_id,
-        title,
-        place_id,
-        audience,
-        *rest,
-    ) in _rows(occurrences.order_by(), fields):
-        attendance = rest[0]
-        rows.append(
-            (
-                event,
-                f"event:{event_id}",
-                title,
-                date_start,
-                date_end,
-                all_day,
-                place_id,
-                district_id,
-                audience,
-                attendance,
-                frozenset(rest[1]) if len(rest) > 1 else NO_ORGANISATIONS,
-                False,
-                url(event_id),
-            )
-        )
-    return rows
+        for (
+            event_id,
+            date_start,
+            date_end,
+            all_day,
+            district_id,
+            title,
+            place_id,
+            audience,
+            attendance,
+            organizer_ids,
+        ) in _rows(occurrences, (*OCCURRENCE_FIELDS, "organizer_ids"))
+    ]
 
 
 def _organisers_in_rows():
@@ -313,14 +312,16 @@ def _hold_rows(start, end, relevance):
     return rows
 
 
-def _relevant_occurrences(relevance):
-    condition = Q(event__expected_attendance__gte=relevance.large_attendance)
+def _relevant_occurrences(relevance, *, at_place=True):
+    """Dates that can conflict; without at_place, those that count for a rule (on the
+    dates' own columns, no join)."""
+    condition = Q(expected_attendance__gte=relevance.large_attendance)
     if relevance.district_ids:
         condition |= Q(district_id__in=sorted(relevance.district_ids))
-    if relevance.place_id is not None:
-        condition |= Q(event__place_id=relevance.place_id)
     if relevance.audience is not None:
-        condition |= Q(event__audience=relevance.audience)
+        condition |= Q(audience=relevance.audience)
+    if at_place and relevance.place_id is not None:
+        condition |= Q(event__place_id=relevance.place_id)
     return condition
 
 
@@ -472,19 +473,19 @@ def suggest_dates(
     start, end = day_range(first, last)
     reach = engine.relevance(candidate, the_area, the_rules)
     days = calendar.context_between(first, last)
-    hold_rows = _hold_rows(start, end, reach)
+    held = _index(_hold_rows(start, end, reach), first, last)
     loads = engine.DayLoads(candidate, the_area, the_rules)
+    loads.add_index(held)
     index = engine.BookingIndex(first=first, last=last)
     if connection.vendor == "postgresql":
-        one_day_ids, closer_rows = _aggregate_loads(
+        one_day_ids, others = _aggregate_loads(
             loads, candidate, (first, last), reach, include_internal
         )
-        loads.add_index(_index(hold_rows, first, last))
     else:
         dates = _overlapping(_taking_place(include_internal), start, end)
         index.extend_rows(_event_rows(dates.filter(_relevant_occurrences(reach))))
-        index.extend_rows(hold_rows)
         loads.add_index(index)
+        index.extend_days(held, engine.days_between(first, last))
     ranked = engine.rank(
         candidate,
         loads,
@@ -498,23 +499,16 @@ def suggest_dates(
         avoid_school_holidays=avoid_school_holidays,
     )
     if ranked and connection.vendor == "postgresql":
-        # The dates and holds around the suggestions, for their sentences: those of one
-        # day by id, the others are at hand.
-        windows = [engine.window(moved) for _weight, moved in ranked]
-        ids = {
-            pk
-            for first_of, last_of in windows
-            for day in engine.days_between(first_of, last_of)
-            for pk in one_day_ids.get(day, ())
-        }
+        # The dates and holds around the suggestions, for their sentences: those of a
+        # single day by id, the others are at hand.
+        around = sorted(
+            {day for _weight, moved in ranked for day in engine.days_between(*engine.window(moved))}
+        )
+        ids = [pk for day in around for pk in one_day_ids.get(day, ())]
         if ids:
             index.extend_rows(_event_rows(Occurrence.objects.filter(pk__in=_any_of(ids))))
-        ranges = [day_range(*window) for window in windows]
-        index.extend_rows(
-            row
-            for row in (*closer_rows, *hold_rows)
-            if any(row[3] < range_end and range_start < row[4] for range_start, range_end in ranges)
-        )
+        for other in (*others, held):
+            index.extend_days(other, around)
     suggestions = engine.suggestions_for(ranked, index, days, the_area, the_rules)
     # One query for the organisers of every suggestion's conflicts.
     conflicts = iter(_conflicts_with_details([c for s in suggestions for c in s.conflicts]))
@@ -525,34 +519,29 @@ def suggest_dates(
 
 
 def _aggregate_loads(loads, candidate, days, reach, include_internal):
-    """Fill the candidate's DayLoads from the dates of the days (first, last) in two
-    queries. One scans the window once: per local day, the event keys each rule counts
-    among the dates of that one day, their ids, and the ids of the dates that need a
-    closer look (several days long, or at the candidate's place). The other fetches
-    those by id. Returns ({day: ids of the dates of that one day}, [closer rows])."""
+    """Fill the candidate's DayLoads from the dates of the days (first, last).
+
+    One query scans the window once, on the dates' own columns (no join): per local
+    day, the event keys each rule counts among the dates of that one day, the ids of
+    those dates, and the ids of the dates of several days. Those come by id in a second
+    query, the dates at the candidate's place (from the place's events) in a third.
+    Returns ({day: ids of the dates of that one day}, (BookingIndex of the other two)).
+    """
     zone = local_zone()
     start, end = day_range(*days)
-    dates = (
-        _overlapping(_taking_place(include_internal), start, end)
-        .filter(_relevant_occurrences(reach))
-        .annotate(
-            first_day=TruncDate("start", tzinfo=zone),
-            last_day=TruncDate(F("end") - INSTANT, tzinfo=zone),
-        )
+    in_window = _overlapping(_taking_place(include_internal), start, end)
+    dates = in_window.filter(_relevant_occurrences(reach, at_place=False)).annotate(
+        first_day=TruncDate("start", tzinfo=zone),
+        last_day=TruncDate(F("end") - INSTANT, tzinfo=zone),
     )
     one_day = Q(first_day=F("last_day"))
-    counted = {
-        ConflictKind.LARGE_SAME_WEEKEND: Q(event__expected_attendance__gte=reach.large_attendance)
-    }
+    counted = {ConflictKind.LARGE_SAME_WEEKEND: Q(expected_attendance__gte=reach.large_attendance)}
     if candidate.district_id is not None:
         counted[ConflictKind.SAME_DISTRICT] = Q(district_id=candidate.district_id)
     if loads.neighbours:
         counted[ConflictKind.NEIGHBOUR_DISTRICT] = Q(district_id__in=sorted(loads.neighbours))
     if reach.audience is not None:
-        counted[ConflictKind.SAME_AUDIENCE] = Q(event__audience=reach.audience)
-    closer = ~one_day
-    if candidate.place_id is not None:
-        closer |= Q(event__place_id=candidate.place_id)
+        counted[ConflictKind.SAME_AUDIENCE] = Q(audience=reach.audience)
     kinds = list(counted)
     aggregates = {
         # Without DISTINCT (a sort per array); an event's second date of a day is rare.
@@ -563,31 +552,32 @@ def _aggregate_loads(loads, candidate, days, reach, include_internal):
         dates.values("first_day")
         .annotate(
             one_day_ids=ArrayAgg("pk", filter=one_day),
-            closer_ids=ArrayAgg("pk", filter=closer),
+            spanning_ids=ArrayAgg("pk", filter=~one_day),
             **aggregates,
         )
         .order_by()
-        .values_list("first_day", "one_day_ids", "closer_ids", *aggregates)
+        .values_list("first_day", "one_day_ids", "spanning_ids", *aggregates)
     )
-    one_day_ids, closer_ids = {}, []
-    for day, ids, closer_on_day, *keys in per_day:
+    one_day_ids, spanning_ids = {}, []
+    for day, ids, spanning_on_day, *keys in per_day:
         one_day_ids[day] = ids or ()
-        closer_ids += closer_on_day or ()
+        spanning_ids += spanning_on_day or ()
         for kind, event_ids in zip(kinds, keys, strict=True):
             if event_ids:
                 loads.add_keys(day, kind, [f"event:{pk}" for pk in event_ids])
-    closer_rows = []
-    if closer_ids:
-        closer_rows = _event_rows(Occurrence.objects.filter(pk__in=_any_of(closer_ids)))
-    spanning, at_place = [], []
-    for row in closer_rows:
-        date_start, date_end = row[3], row[4]
-        spans = localize(date_start).date() != localize(date_end - INSTANT).date()
-        (spanning if spans else at_place).append(row)
-    loads.add_index(_index(spanning, *days))
-    # The keys of the others are counted already.
-    loads.add_at_place(_index(at_place, *days))
-    return one_day_ids, closer_rows
+    spanning = _index(
+        _event_rows(Occurrence.objects.filter(pk__in=_any_of(spanning_ids)))
+        if spanning_ids
+        else (),
+        *days,
+    )
+    loads.add_index(spanning)
+    at_place = engine.BookingIndex()
+    if candidate.place_id is not None:
+        at_place = _index(_event_rows(in_window.filter(event__place_id=candidate.place_id)), *days)
+        # Only to tell a taken place: their keys are counted already, if they count.
+        loads.add_at_place(at_place)
+    return one_day_ids, (spanning, at_place)
 
 
 def _index(rows, first=None, last=None):

@@ -478,6 +478,16 @@ class BookingIndex:
         """rows: tuples of BOOKING_FIELDS in that order (url may be left out)."""
         self._add(_Entry(row, None, self._zone) for row in rows)
 
+    def extend_days(self, other, days):
+        """The bookings another index has on these days (without making them again)."""
+        for day in days:
+            if (
+                day in other.by_day
+                and (self.first is None or self.first <= day)
+                and (self.last is None or day <= self.last)
+            ):
+                self.by_day[day].extend(other.by_day[day])
+
     def _add(self, entries):
         by_day, first, last = self.by_day, self.first, self.last
         for entry in entries:
@@ -613,8 +623,12 @@ class _Entry:
             self.attendance,
         ) = row[:10]
         # The hot path of suggestions (thousands of dates): as few conversions as can be.
-        first = start.astimezone(zone).date()
-        last = (end - _INSTANT).astimezone(zone).date() if end > start else first
+        if all_day and start.tzinfo is zone and end.tzinfo is zone:
+            # Local times already (holds): no conversion (the arithmetic is wall-clock).
+            first, last = start.date(), (end - _INSTANT).date()
+        else:
+            first = start.astimezone(zone).date()
+            last = (end - _INSTANT).astimezone(zone).date() if end > start else first
         self.first, self.last = first, max(first, last)
         if all_day:
             start, end = _occupied(start, end, True, first, self.last, zone)
@@ -671,7 +685,7 @@ class _Texts:
     """The sentences' parts in the active language, translated once per check."""
 
     def __init__(self, area):
-        self.area = area
+        self.names = dict(area.district_names)
         self.kinds = {
             ConflictKind.SAME_PLACE: _("Same place at the same time: %(booking)s"),
             ConflictKind.SAME_DISTRICT: _("Same day in the same district: %(booking)s"),
@@ -702,7 +716,7 @@ class _Texts:
         title = booking.title
         if booking.tentative:
             title = self.held % {"title": title}
-        district = self.area.name(booking.district_id)
+        district = self.names.get(booking.district_id, "")
         visitors = self.visitors(booking.attendance) if booking.attendance else ""
         if district and visitors:
             return self.with_district_and_visitors % {
@@ -854,16 +868,9 @@ class _Scorer:
         conflicts = []
         for (kind, _key), (day, entry) in matches.found.items():
             booking = entry.booking
-            conflicts.append(
-                Conflict(
-                    kind=kind,
-                    severity=self._severity(kind, placed, entry),
-                    weight=weights[kind],
-                    message=texts.conflict(kind, booking, day),
-                    day=day,
-                    booking=booking,
-                )
-            )
+            severity = self._severity(kind, placed, entry)
+            message = texts.conflict(kind, booking, day)
+            conflicts.append(Conflict(kind, severity, weights[kind], message, day, booking))
         for kind, day, name in matches.calendar:
             severity = Severity.LOW
             if (
