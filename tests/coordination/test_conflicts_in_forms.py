@@ -223,3 +223,12 @@ def test_editors_and_organisers_read_the_reason_for_keeping_a_date(
     client.force_login(MembershipFactory(organization=bg, user__is_editor=True).user)
     review = client.get(reverse("events:review", args=[event.pk])).content.decode()
     assert "Teil des Marktes." in review
+
+
+def test_dates_longer_than_an_event_may_last_are_not_checked(client, organiser):
+    client.force_login(organiser)
+    response = client.get(
+        reverse("coordination:conflicts"),
+        {"start_date": "2027-01-01", "end_date": "2099-12-31", "all_day": "on"},
+    )
+    assert response.context["checked"] is False

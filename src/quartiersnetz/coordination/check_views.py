@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import replace
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -75,7 +76,8 @@ class DatesQuery(forms.Form):
             )
             if not all_day and end <= start:
                 return None
-            if last < first:
+            # As long as an event may last, no longer: a century would load a century.
+            if not 0 <= (last - first).days <= settings.EVENTS_MAX_DURATION_DAYS:
                 return None
         else:
             return None
