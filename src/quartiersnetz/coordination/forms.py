@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from quartiersnetz.accounts.rules import is_editor
+from quartiersnetz.coordination.holds import LOGGED_FIELDS
 from quartiersnetz.coordination.models import HOLD_MAX_DAYS, CoordinationSettings, DateHold
 from quartiersnetz.core.models import District
 from quartiersnetz.core.timeutil import local_today
@@ -85,21 +86,7 @@ class HoldForm(ErrorSummaryMixin, forms.ModelForm):
         ),
     )
 
-    error_order = (
-        "organization",
-        "title",
-        "first_day",
-        "last_day",
-        "district",
-        "place",
-        "categories",
-        "audience",
-        "expected_attendance",
-        "note",
-        "visibility",
-        "expires_on",
-        "justification",
-    )
+    error_order = (*LOGGED_FIELDS, "justification")
 
     class Meta:
         model = DateHold

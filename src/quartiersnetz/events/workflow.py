@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from quartiersnetz.accounts.models import NotificationKind, User
 from quartiersnetz.accounts.notifications import notify
@@ -324,56 +325,75 @@ def _required_text(text, message):
     return text
 
 
+NOT_WAITING = _lazy("This event is not waiting for review any more.")
+
+
+def _decide(event, editor, *, allowed, refusal, status, action, template, message=""):
+    """An editor's decision: the event takes status, the organiser reads message."""
+    event = _locked(event)
+    _require_status(event, allowed, refusal)
+    event.status = status
+    event.review_message = message
+    save_event(event)
+    log_activity(event, editor, action, message=message)
+    _tell_submitter(event, template, **({"reason": message} if message else {}))
+    return event
+
+
 @transaction.atomic
 def approve_event(event, editor):
-    event = _locked(event)
-    _require_status(event, (Status.SUBMITTED,), _("This event is not waiting for review any more."))
-    event.status = Status.PUBLISHED
-    event.review_message = ""
-    save_event(event)
-    log_activity(event, editor, Action.APPROVED)
-    _tell_submitter(event, "events/mail/approved.txt")
-    return event
+    return _decide(
+        event,
+        editor,
+        allowed=(Status.SUBMITTED,),
+        refusal=NOT_WAITING,
+        status=Status.PUBLISHED,
+        action=Action.APPROVED,
+        template="events/mail/approved.txt",
+    )
 
 
 @transaction.atomic
 def reject_event(event, editor, reason):
-    reason = _required_text(reason, _("Give the organiser a reason for the rejection."))
-    event = _locked(event)
-    _require_status(event, (Status.SUBMITTED,), _("This event is not waiting for review any more."))
-    event.status = Status.REJECTED
-    event.review_message = reason
-    save_event(event)
-    log_activity(event, editor, Action.REJECTED, message=reason)
-    _tell_submitter(event, "events/mail/rejected.txt", reason=reason)
-    return event
+    return _decide(
+        event,
+        editor,
+        allowed=(Status.SUBMITTED,),
+        refusal=NOT_WAITING,
+        status=Status.REJECTED,
+        action=Action.REJECTED,
+        template="events/mail/rejected.txt",
+        message=_required_text(reason, _("Give the organiser a reason for the rejection.")),
+    )
 
 
 @transaction.atomic
 def request_changes(event, editor, message):
-    message = _required_text(message, _("Tell the organiser what to change."))
-    event = _locked(event)
-    _require_status(event, (Status.SUBMITTED,), _("This event is not waiting for review any more."))
-    event.status = Status.DRAFT
-    event.review_message = message
-    save_event(event)
-    log_activity(event, editor, Action.CHANGES_REQUESTED, message=message)
-    _tell_submitter(event, "events/mail/changes_requested.txt", reason=message)
-    return event
+    return _decide(
+        event,
+        editor,
+        allowed=(Status.SUBMITTED,),
+        refusal=NOT_WAITING,
+        status=Status.DRAFT,
+        action=Action.CHANGES_REQUESTED,
+        template="events/mail/changes_requested.txt",
+        message=_required_text(message, _("Tell the organiser what to change.")),
+    )
 
 
 @transaction.atomic
 def unpublish_event(event, editor, reason):
     """Take a published event off the calendar; it goes back to its organisers as a draft."""
-    reason = _required_text(reason, _("Give the organiser a reason."))
-    event = _locked(event)
-    _require_status(event, LISTED_STATUSES, _("This event is not published."))
-    event.status = Status.DRAFT
-    event.review_message = reason
-    save_event(event)
-    log_activity(event, editor, Action.UNPUBLISHED, message=reason)
-    _tell_submitter(event, "events/mail/unpublished.txt", reason=reason)
-    return event
+    return _decide(
+        event,
+        editor,
+        allowed=LISTED_STATUSES,
+        refusal=_lazy("This event is not published."),
+        status=Status.DRAFT,
+        action=Action.UNPUBLISHED,
+        template="events/mail/unpublished.txt",
+        message=_required_text(reason, _("Give the organiser a reason.")),
+    )
 
 
 @transaction.atomic
