@@ -198,6 +198,7 @@ def main():
     if arguments.explain:
         explain(context["today"])
     call_command("collectstatic", interactive=False, verbosity=0)
+    run.freeze_startup()
 
     client = Client()
     organiser_client = Client()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartiersnetz.coordination.models import CoordinationSettings, DateHold
+from quartiersnetz.core import activity
 from quartiersnetz.core.activity import changed_values, log_activity
 from quartiersnetz.organizations.models import Organization
 
@@ -67,26 +68,9 @@ SETTINGS_FIELDS = (
 )
 
 
-def _text(instance, name):
-    """A field's value as text, the way the form shows it."""
-    field = instance._meta.get_field(name)
-    if field.many_to_many:
-        if instance.pk is None:
-            return ""
-        return ", ".join(sorted(str(item) for item in getattr(instance, name).all()))
-    if field.choices:
-        return str(getattr(instance, f"get_{name}_display")())
-    value = getattr(instance, name)
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def snapshot(hold):
     """The logged fields of the hold as text: {field name: value}."""
-    return {name: _text(hold, name) for name in LOGGED_FIELDS}
+    return activity.snapshot(hold, LOGGED_FIELDS)
 
 
 def state_of(hold, today):

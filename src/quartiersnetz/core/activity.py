@@ -1,8 +1,11 @@
 """Writing and reading the activity log: every state change and edit, with before and after."""
 
+import datetime as dt
+
 from django.contrib.contenttypes.models import ContentType
 
 from quartiersnetz.core.models import ActivityLog
+from quartiersnetz.core.timeutil import localize
 
 
 def log_activity(subject, actor, action, *, message="", changes=None):
@@ -16,6 +19,32 @@ def log_activity(subject, actor, action, *, message="", changes=None):
         message=message,
         changes=changes or {},
     )
+
+
+def field_text(instance, name):
+    """A model field's value as text, the way a form shows it (local time for times)."""
+    field = instance._meta.get_field(name)
+    if field.many_to_many:
+        if instance.pk is None:
+            return ""
+        return ", ".join(sorted(str(item) for item in getattr(instance, name).all()))
+    if field.choices:
+        return str(getattr(instance, f"get_{name}_display")())
+    value = getattr(instance, name)
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return localize(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "name") and field.get_internal_type() in ("FileField", "ImageField"):
+        return value.name or ""
+    return str(value)
+
+
+def snapshot(instance, names):
+    """The named fields of instance as text: {field name: value}, for changed_values()."""
+    return {name: field_text(instance, name) for name in names}
 
 
 def changed_values(before, after):

@@ -284,11 +284,11 @@ class Occurrence(models.Model):
                 name="occurrence_listed_start_end",
             ),
             models.Index(fields=["district", "start"], name="occurrence_district_start"),
-            # The year board's weekend aggregate reads only this index (PostgreSQL
-            # INCLUDE; other databases index start alone).
+            # The year board's weekend aggregate and the suggestions' day index read
+            # only this index (PostgreSQL INCLUDE; other databases index start alone).
             models.Index(
                 fields=["start"],
-                include=["end", "district", "expected_attendance", "audience"],
+                include=["end", "district", "expected_attendance", "audience", "event", "id"],
                 condition=models.Q(
                     status__in=[Status.PUBLISHED, Status.POSTPONED],
                     visibility=Visibility.PUBLIC,

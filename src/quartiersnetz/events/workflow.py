@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from quartiersnetz.accounts.models import NotificationKind, User
 from quartiersnetz.accounts.notifications import notify
+from quartiersnetz.core import activity
 from quartiersnetz.core.activity import changed_values, history, log_activity
 from quartiersnetz.core.mail import absolute_url, send_bilingual_mail
 from quartiersnetz.core.models import SiteSettings
@@ -86,25 +87,7 @@ STOP_MAILS_SALT = "quartiersnetz.events.stop-submitter-mails"
 
 def snapshot(event):
     """The logged fields of the event as text, the way the form shows them."""
-    values = {}
-    for name in LOGGED_FIELDS:
-        if name in MANY_TO_MANY:
-            related = getattr(event, name).all() if event.pk else []
-            values[name] = ", ".join(sorted(str(item) for item in related))
-            continue
-        value = getattr(event, name)
-        if Event._meta.get_field(name).choices:
-            value = str(getattr(event, f"get_{name}_display")())
-        elif isinstance(value, dt.datetime):
-            value = localize(value).strftime("%Y-%m-%d %H:%M")
-        elif name == "image":
-            value = value.name if value else ""
-        elif value is None:
-            value = ""
-        elif not isinstance(value, str):
-            value = str(value)
-        values[name] = value
-    return values
+    return activity.snapshot(event, LOGGED_FIELDS)
 
 
 def _locked(event):
