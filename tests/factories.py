@@ -154,3 +154,62 @@ class DateHoldFactory(factory.django.DjangoModelFactory):
     def categories(self, create, extracted, **kwargs):
         if create and extracted:
             self.categories.set(extracted)
+
+
+class ConferenceFactory(factory.django.DjangoModelFactory):
+    """A district conference covering one district."""
+
+    class Meta:
+        model = "conferences.Conference"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Stadtteilkonferenz {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    description = "Vereine, Schulen und Nachbarn treffen sich **viermal im Jahr**."
+
+    @factory.post_generation
+    def districts(self, create, extracted, **kwargs):
+        if create:
+            self.districts.set(extracted if extracted is not None else [DistrictFactory()])
+
+
+class ConferenceMembershipFactory(factory.django.DjangoModelFactory):
+    """A member with an account, on behalf of an organisation."""
+
+    class Meta:
+        model = "conferences.Membership"
+
+    conference = factory.SubFactory(ConferenceFactory)
+    user = factory.SubFactory(UserFactory)
+    name = factory.LazyAttribute(lambda o: o.user.get_full_name() if o.user else "Greta Gast")
+    email = factory.LazyAttribute(lambda o: o.user.email if o.user else "greta@example.org")
+    on_behalf_of = factory.SubFactory(OrganizationFactory)
+    role = "member"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A public meeting of a conference a month ahead, 17–19 h, planned."""
+
+    class Meta:
+        model = "conferences.Meeting"
+
+    conference = factory.SubFactory(ConferenceFactory)
+    start = factory.LazyFunction(
+        lambda: dt.datetime.combine(
+            local_today() + dt.timedelta(days=30), dt.time(17), tzinfo=BERLIN
+        )
+    )
+    end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(hours=2))
+    place = factory.SubFactory(PlaceFactory)
+    is_public = True
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conferences.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Tagesordnungspunkt {n}")
+    description = "Bericht und Aussprache."
+    is_public = True

@@ -15,11 +15,26 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from quartiersnetz.accounts.models import NotificationKind
 from quartiersnetz.accounts.notifications import unsubscribe_token
+from quartiersnetz.conferences.models import (
+    ActionItem,
+    AgendaItem,
+    Attachment,
+    DatePoll,
+    Meeting,
+    Minutes,
+    MinutesComment,
+    PollOption,
+    Registration,
+    Subscriber,
+)
+from quartiersnetz.conferences.models import Membership as ConferenceMembership
 from quartiersnetz.coordination.models import Agreement, CoordinationSettings, DateHold
 from quartiersnetz.core.models import LegalPage, SiteSettings
 from quartiersnetz.core.timeutil import local_today
@@ -27,8 +42,12 @@ from quartiersnetz.events import workflow
 from quartiersnetz.events.models import Event, Report, Status
 from quartiersnetz.organizations.models import Membership
 from tests.factories import (
+    AgendaItemFactory,
+    ConferenceFactory,
+    ConferenceMembershipFactory,
     DateHoldFactory,
     EventFactory,
+    MeetingFactory,
     MembershipFactory,
     OrganizationFactory,
     UserFactory,
@@ -124,9 +143,80 @@ class World:
         self.agreement.organizations.set([self.org_a, self.org_b])
         for kind in LegalPage.Kind:
             LegalPage.objects.create(kind=kind, title=kind.label, body="Text")
+        self._conferences()
+
+    def _conferences(self):
+        """The Holthausen conference: member_a takes part for organisation A, member_b
+        moderates it for B; the global "moderator" role is the city's coordinator."""
+        self.conference = ConferenceFactory(name="Stadtteilkonferenz Holthausen")
+        self.conference_member = ConferenceMembershipFactory(
+            conference=self.conference, user=self.users["member_a"], on_behalf_of=self.org_a
+        )
+        ConferenceMembershipFactory(
+            conference=self.conference,
+            user=self.users["member_b"],
+            on_behalf_of=self.org_b,
+            role="moderator",
+        )
+        place = self.events["published_a"].place
+        self.meeting = MeetingFactory(conference=self.conference, state="invited", place=place)
+        self.internal_meeting = MeetingFactory(
+            conference=self.conference,
+            is_public=False,
+            place=place,
+            start=self.meeting.start + dt.timedelta(days=7),
+            end=self.meeting.end + dt.timedelta(days=7),
+        )
+        started = timezone.now() - dt.timedelta(days=2)
+        self.past_meeting = MeetingFactory(
+            conference=self.conference,
+            state="held",
+            place=place,
+            start=started,
+            end=started + dt.timedelta(hours=2),
+        )
+        self.public_item = AgendaItemFactory(meeting=self.meeting, title="Spielplatz")
+        self.internal_item = AgendaItemFactory(
+            meeting=self.meeting, title="Förderanträge", is_public=False
+        )
+        self.registration = Registration.objects.create(
+            meeting=self.meeting, name="Erika", email="erika@example.org"
+        )
+        self.subscriber = Subscriber.objects.create(
+            conference=self.conference, email="greta@example.org"
+        )
+        self.poll = DatePoll.objects.create(conference=self.conference, place=place)
+        first = timezone.now() + dt.timedelta(days=40)
+        self.poll_option = PollOption.objects.create(
+            poll=self.poll, start=first, end=first + dt.timedelta(hours=2)
+        )
+        PollOption.objects.create(
+            poll=self.poll,
+            start=first + dt.timedelta(days=7),
+            end=first + dt.timedelta(days=7, hours=2),
+        )
+        self.minutes = Minutes.objects.create(meeting=self.past_meeting, state="in_review")
+        self.action_item = ActionItem.objects.create(
+            conference=self.conference,
+            meeting=self.past_meeting,
+            title="Bänke am Quartiersplatz prüfen",
+            assignee=self.conference_member,
+            due_date=local_today() + dt.timedelta(days=14),
+        )
 
     def event(self, key):
         return self.events[key]
+
+
+def add_internal_attachment(world):
+    """Files live under the test's own PRIVATE_MEDIA_ROOT, so the case adds its own."""
+    world.attachment = Attachment(
+        agenda_item=world.internal_item,
+        title="Antrag",
+        content_type="application/pdf",
+        size=9,
+    )
+    world.attachment.file.save("antrag.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
 
 
 @dataclass
@@ -184,6 +274,201 @@ PUBLIC_PAGES = [
     "account_reset_password_done",
     "account_email_verification_sent",
     "account_inactive",
+]
+
+# Who manages the Holthausen conference: its moderator (member_b), the city's
+# coordinator (the global moderator role), editors and administrators.
+MANAGERS = ("member_b", "moderator", *EDITORS)
+
+
+def conference_slug(world):
+    return {"slug": world.conference.slug}
+
+
+def meeting_of(key):
+    return lambda world: {"slug": world.conference.slug, "pk": getattr(world, key).pk}
+
+
+CONFERENCE_CASES = [
+    Case("conferences:conferences", everyone(OK)),
+    Case("conferences:conference", everyone(OK), kwargs=conference_slug),
+    Case("conferences:conference-create", only(OK, "moderator", *EDITORS)),
+    Case("conferences:conference-edit", only(OK, *MANAGERS), kwargs=conference_slug),
+    Case("conferences:members", only(OK, *MANAGERS), kwargs=conference_slug),
+    Case(
+        "conferences:members",
+        only(GONE_ELSEWHERE, *MANAGERS),
+        method="post",
+        kwargs=conference_slug,
+        data=lambda w: {"new-name": "Greta Gast", "new-role": "guest"},
+        state=lambda w: ConferenceMembership.objects.count(),
+        id="post add a member",
+    ),
+    Case(
+        "conferences:member-edit",
+        only(OK, *MANAGERS),
+        kwargs=lambda w: {"slug": w.conference.slug, "pk": w.conference_member.pk},
+    ),
+    # Finding a date
+    Case("conferences:poll-create", only(OK, *MANAGERS), kwargs=conference_slug),
+    Case("conferences:poll", only(OK, "member_a", *MANAGERS), kwargs=lambda w: {"pk": w.poll.pk}),
+    Case(
+        "conferences:poll-answer",
+        everyone(OK),
+        kwargs=lambda w: {"pk": w.poll.pk, "token": w.conference_member.token},
+    ),
+    Case(
+        "conferences:poll-answer",
+        everyone(MISSING),
+        kwargs=lambda w: {"pk": w.poll.pk, "token": "not-a-token"},
+        id="unknown answer link",
+    ),
+    Case(
+        "conferences:poll-pick",
+        only(GONE_ELSEWHERE, *MANAGERS),
+        method="post",
+        kwargs=lambda w: {"pk": w.poll.pk},
+        data=lambda w: {"option": w.poll_option.pk},
+        state=lambda w: Meeting.objects.count(),
+    ),
+    # Citizens' sign-up and invitations by mail
+    Case("conferences:sign-up", everyone(OK), kwargs=meeting_of("meeting")),
+    Case(
+        "conferences:sign-up",
+        everyone(GONE_ELSEWHERE),
+        method="post",
+        kwargs=meeting_of("meeting"),
+        data=lambda w: {"name": "Erna", "email": "erna@example.org"},
+        state=lambda w: Registration.objects.count(),
+    ),
+    Case(
+        "conferences:registration",
+        everyone(OK),
+        kwargs=lambda w: {"token": w.registration.token},
+    ),
+    Case(
+        "conferences:registration",
+        everyone(GONE_ELSEWHERE),
+        method="post",
+        kwargs=lambda w: {"token": w.registration.token},
+        data=lambda w: {"action": "confirm"},
+        state=lambda w: Registration.objects.get(pk=w.registration.pk).status,
+    ),
+    Case("conferences:registrations", only(OK, *MANAGERS), kwargs=meeting_of("meeting")),
+    Case("conferences:attendance", only(OK, *MANAGERS), kwargs=meeting_of("past_meeting")),
+    Case("conferences:subscribe", everyone(OK), kwargs=conference_slug),
+    Case("conferences:subscription", everyone(OK), kwargs=lambda w: {"token": w.subscriber.token}),
+    Case(
+        "conferences:unsubscribe",
+        everyone(OK),
+        method="post",
+        kwargs=lambda w: {"token": w.subscriber.token},
+        state=lambda w: Subscriber.objects.count(),
+    ),
+    # Meetings and their agenda
+    Case("conferences:meeting-create", only(OK, *MANAGERS), kwargs=conference_slug),
+    Case("conferences:meeting", everyone(OK), kwargs=meeting_of("meeting"), id="public meeting"),
+    Case(
+        "conferences:meeting",
+        only(OK, "member_a", *MANAGERS, others=MISSING, anonymous=MISSING),
+        kwargs=meeting_of("internal_meeting"),
+        id="members-only meeting",
+    ),
+    Case("conferences:meeting-ics", everyone(OK), kwargs=meeting_of("meeting")),
+    Case("conferences:invitation-pdf", everyone(OK), kwargs=meeting_of("meeting")),
+    Case("conferences:meeting-edit", only(OK, *MANAGERS), kwargs=meeting_of("meeting")),
+    Case("conferences:meeting-cancel", only(OK, *MANAGERS), kwargs=meeting_of("meeting")),
+    Case("conferences:meeting-invite", only(OK, *MANAGERS), kwargs=meeting_of("meeting")),
+    Case(
+        "conferences:meeting-invite",
+        only(GONE_ELSEWHERE, *MANAGERS),
+        method="post",
+        kwargs=meeting_of("meeting"),
+        state=lambda w: Meeting.objects.get(pk=w.meeting.pk).invited_at,
+    ),
+    Case("conferences:agenda", only(OK, *MANAGERS), kwargs=meeting_of("meeting")),
+    Case(
+        "conferences:agenda-item",
+        only(OK, *MANAGERS),
+        kwargs=lambda w: {**meeting_of("meeting")(w), "item": w.public_item.pk},
+    ),
+    Case(
+        "conferences:agenda-move",
+        only(GONE_ELSEWHERE, *MANAGERS),
+        method="post",
+        kwargs=lambda w: {**meeting_of("meeting")(w), "item": w.public_item.pk},
+        data=lambda w: {"direction": "down"},
+        state=lambda w: list(
+            AgendaItem.objects.filter(meeting=w.meeting).values_list("pk", flat=True)
+        ),
+    ),
+    Case(
+        "conferences:agenda-delete",
+        only(OK, *MANAGERS),
+        kwargs=lambda w: {**meeting_of("meeting")(w), "item": w.public_item.pk},
+    ),
+    Case(
+        "conferences:attachment-add",
+        only(GONE_ELSEWHERE, *MANAGERS),
+        kwargs=lambda w: {**meeting_of("meeting")(w), "item": w.public_item.pk},
+    ),
+    Case(
+        "conferences:attachment",
+        only(OK, "member_a", *MANAGERS, others=MISSING, anonymous=MISSING),
+        kwargs=lambda w: {"pk": w.attachment.pk},
+        setup=add_internal_attachment,
+        id="attachment of an internal item",
+    ),
+    Case(
+        "conferences:attachment-delete",
+        only(OK, *MANAGERS),
+        kwargs=lambda w: {"pk": w.attachment.pk},
+        setup=add_internal_attachment,
+    ),
+    # Minutes (sent to the members for comments) and action items
+    Case(
+        "conferences:minutes",
+        only(OK, "member_a", *MANAGERS, others=MISSING, anonymous=MISSING),
+        kwargs=meeting_of("past_meeting"),
+    ),
+    Case(
+        "conferences:minutes-pdf",
+        only(OK, "member_a", *MANAGERS, others=MISSING, anonymous=MISSING),
+        kwargs=meeting_of("past_meeting"),
+    ),
+    Case("conferences:minutes-edit", only(OK, *MANAGERS), kwargs=meeting_of("past_meeting")),
+    Case(
+        "conferences:minutes-comment",
+        only(GONE_ELSEWHERE, "member_a", *MANAGERS),
+        method="post",
+        kwargs=meeting_of("past_meeting"),
+        data=lambda w: {"text": "Unter TOP 2 fehlt der Termin."},
+        state=lambda w: MinutesComment.objects.count(),
+    ),
+    Case(
+        "conferences:minutes-transition",
+        only(GONE_ELSEWHERE, *MANAGERS),
+        method="post",
+        kwargs=lambda w: {**meeting_of("past_meeting")(w), "action": "approve"},
+        state=lambda w: Minutes.objects.get(pk=w.minutes.pk).state,
+    ),
+    Case("conferences:actions", only(OK, "member_a", *MANAGERS), kwargs=conference_slug),
+    Case("conferences:all-actions", signed_in(OK)),
+    Case(
+        "conferences:action-edit",
+        only(OK, "member_a", *MANAGERS, others=MISSING),
+        kwargs=lambda w: {"pk": w.action_item.pk},
+    ),
+    Case(
+        "conferences:action-edit",
+        only(GONE_ELSEWHERE, "member_a", *MANAGERS, others=MISSING),
+        method="post",
+        kwargs=lambda w: {"pk": w.action_item.pk},
+        data=lambda w: {"status": "in_progress"},
+        state=lambda w: ActionItem.objects.get(pk=w.action_item.pk).status,
+        id="post action item status",
+    ),
+    Case("conferences:dashboard", only(OK, *MANAGERS)),
 ]
 
 CASES = [
@@ -564,6 +849,7 @@ CASES = [
     ),
     # The editorial office (Django admin): editors and administrators
     Case("admin:index", only(OK, *EDITORS, others=LOGIN)),
+    *CONFERENCE_CASES,
 ]
 
 
@@ -599,7 +885,11 @@ def test_each_role_gets_the_expected_outcome(client, world, case):
         cache.clear()  # rate limits count per test run, not across roles
         with transaction.atomic():
             before = case.state(world) if case.state else None
-            outcomes[role] = outcome_of(_request(client, case, world, role))
+            response = _request(client, case, world, role)
+            outcomes[role] = outcome_of(response)
+            if response.streaming:
+                # Read to the end: the test client then closes the file it streams.
+                b"".join(response.streaming_content)
             if case.state:
                 changed = case.state(world) != before
                 allowed = outcomes[role] in (GONE_ELSEWHERE, OK)
@@ -636,3 +926,14 @@ def test_the_roles_are_who_they_claim_to_be(world):
         for user in (world.users["member_a"], world.users["citizen"], AnonymousUser())
     )
     assert world.users["member_b"].has_perm("events.manage_event", world.event("draft_b"))
+
+
+def test_the_conference_roles_are_who_they_claim_to_be(world):
+    conference, users = world.conference, world.users
+    assert users["member_a"].has_perm("conferences.view_internal", conference)
+    assert not users["member_a"].has_perm("conferences.manage_conference", conference)
+    assert users["member_b"].has_perm("conferences.manage_conference", conference)
+    assert users["moderator"].has_perm("conferences.manage_conference", conference)
+    assert not users["citizen"].has_perm("conferences.view_internal", conference)
+    other = ConferenceFactory(name="Stadtteilkonferenz Welper")
+    assert not users["member_b"].has_perm("conferences.manage_conference", other)

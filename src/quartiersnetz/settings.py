@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "quartiersnetz.places",
     "quartiersnetz.events",
     "quartiersnetz.coordination",
+    "quartiersnetz.conferences",
     "quartiersnetz.demo",
 ]
 
@@ -165,6 +166,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", PROJECT_DIR / "var" / "media"))
+# Files that only some people may read (attachments of internal agenda items): never
+# under MEDIA_URL, served by views that check permission.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", PROJECT_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -272,3 +276,12 @@ EVENTS_MAX_DURATION_DAYS = 92
 EVENTS_PER_PAGE = 25
 EVENTS_MAX_PAGE = 400
 EVENTS_MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+# Conferences: the calendar category of public meetings (created by a migration),
+# the largest attachment of an agenda item, how many days before its due date an
+# action item's reminder goes out, and how long after a meeting citizens' sign-ups
+# keep their names and addresses (manage.py forget_old_sign_ups, daily).
+CONFERENCES_CALENDAR_CATEGORY = "stadtteilkonferenz"
+CONFERENCES_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+CONFERENCES_REMINDER_DAYS = 3
+CONFERENCES_SIGN_UP_RETENTION_DAYS = int(os.environ.get("CONFERENCES_SIGN_UP_RETENTION_DAYS", "90"))

@@ -16,6 +16,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("", include("quartiersnetz.core.urls")),
     path("", include("quartiersnetz.coordination.urls")),
+    path("", include("quartiersnetz.conferences.urls")),
     path("", include("quartiersnetz.events.urls")),
 ]
 

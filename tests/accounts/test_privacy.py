@@ -1,6 +1,7 @@
 """Privacy rights: a copy of one's data (Art. 15/20 GDPR) and deleting one's account (Art. 17)."""
 
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -8,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,12 +21,21 @@ from quartiersnetz.accounts.domain import (
 )
 from quartiersnetz.accounts.models import NotificationKind, NotificationSubscription
 from quartiersnetz.accounts.notifications import subscribe
+from quartiersnetz.conferences.models import Membership as ConferenceMembership
+from quartiersnetz.conferences.models import Minutes, MinutesComment, Registration, Subscriber
 from quartiersnetz.core.activity import history
 from quartiersnetz.core.models import ActivityLog
 from quartiersnetz.events import workflow
 from quartiersnetz.events.models import Event
 from quartiersnetz.organizations.models import Membership, Organization
-from tests.factories import EventFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import (
+    ConferenceMembershipFactory,
+    EventFactory,
+    MeetingFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -283,3 +294,68 @@ def test_erasure_forgets_the_doer_and_what_was_written_about_the_person():
     assert entry.actor is None
     assert not ActivityLog.objects.filter(object_label__contains="Ida").exists()
     assert not NotificationSubscription.objects.exists()
+
+
+def test_conference_data_is_exported_and_erased_with_the_account():
+    anna = UserFactory(email="anna@example.org", name="Anna Ruhr")
+    membership = ConferenceMembershipFactory(user=anna, name="Anna Ruhr", phone="02324 1")
+    # A membership entered by address before Anna made her account.
+    by_address = ConferenceMembershipFactory(user=None, name="Anna R.", email="anna@example.org")
+    other = ConferenceMembershipFactory(conference=membership.conference, name="Bernd Berg")
+    meeting = MeetingFactory(conference=membership.conference)
+    Registration.objects.create(
+        meeting=meeting, name="Anna", email="anna@example.org", accessibility_needs="Rollstuhl"
+    )
+    Registration.objects.create(meeting=meeting, name="Bernd", email="bernd@example.org")
+    Subscriber.objects.create(conference=membership.conference, email="anna@example.org")
+    minutes = Minutes.objects.create(meeting=meeting, state="in_review")
+    MinutesComment.objects.create(
+        minutes=minutes, membership=membership, author=anna, name="Anna Ruhr", text="TOP 2 fehlt."
+    )
+
+    data = export_personal_data(anna)
+
+    assert {m["name"] for m in data["conference_memberships"]} == {"Anna Ruhr", "Anna R."}
+    assert [r["accessibility_needs"] for r in data["conference_sign_ups"]] == ["Rollstuhl"]
+    assert [s["email"] for s in data["conference_invitation_subscriptions"]] == ["anna@example.org"]
+    assert [c["text"] for c in data["comments_on_minutes"]] == ["TOP 2 fehlt."]
+    assert "Bernd" not in json.dumps(data)
+
+    erase_account(anna)
+
+    assert not ConferenceMembership.objects.filter(pk__in=[membership.pk, by_address.pk]).exists()
+    assert ConferenceMembership.objects.filter(pk=other.pk).exists()
+    assert list(Registration.objects.values_list("email", flat=True)) == ["bernd@example.org"]
+    assert not Subscriber.objects.exists()
+    comment = MinutesComment.objects.get()
+    assert (comment.name, comment.author, comment.text) == ("", None, "TOP 2 fehlt.")
+
+
+def test_sign_ups_lose_names_and_addresses_some_time_after_the_meeting():
+    long_ago = timezone.now() - dt.timedelta(days=120)
+    old = MeetingFactory(start=long_ago, end=long_ago + dt.timedelta(hours=2))
+    recent = MeetingFactory(conference=old.conference)
+    Registration.objects.create(
+        meeting=old, name="Anna", email="anna@example.org", status="confirmed", attended=True
+    )
+    Registration.objects.create(
+        meeting=old, name="Bernd", email="bernd@example.org", accessibility_needs="Rampe"
+    )
+    Registration.objects.create(meeting=recent, name="Carla", email="carla@example.org")
+    Subscriber.objects.create(conference=old.conference, email="x@example.org")
+    Subscriber.objects.filter(email="x@example.org").update(created_at=long_ago)
+    out = io.StringIO()
+
+    call_command("forget_old_sign_ups", stdout=out)
+    call_command("forget_old_sign_ups", stdout=out)
+
+    assert "Anonymised 2 sign-ups" in out.getvalue()
+    assert "Anonymised 0 sign-ups" in out.getvalue()
+    rows = list(old.registrations.order_by("pk").values("name", "accessibility_needs", "attended"))
+    assert rows == [
+        {"name": "", "accessibility_needs": "", "attended": True},
+        {"name": "", "accessibility_needs": "", "attended": None},
+    ]
+    assert not old.registrations.filter(email__contains="example.org").exists()
+    assert recent.registrations.get().email == "carla@example.org"
+    assert not Subscriber.objects.exists()

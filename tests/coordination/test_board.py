@@ -11,7 +11,6 @@ import pytest
 from django.db.models import IntegerField, Value
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext, pgettext
 
 from quartiersnetz.coordination import board
 from quartiersnetz.coordination.models import CoordinationSettings, DateHold
@@ -28,17 +27,12 @@ from tests.factories import (
     PlaceFactory,
     UserFactory,
 )
+from tests.helpers import german
 
 pytestmark = pytest.mark.django_db
 
 DAY = dt.timedelta(days=1)
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-def german(message, context=None):
-    """The text a German page shows, whether or not the catalogue is compiled yet."""
-    with translation.override("de"):
-        return pgettext(context, message) if context else gettext(message)
 
 
 def at(day, hour, minute=0):
@@ -668,8 +662,9 @@ def test_cell_query_count(
     SiteSettings.load()
     # The district, session, user, membership (sees organisers' holds), coordination
     # settings, dates with events and places, their categories and organisers, the
-    # holds, the site settings and the user's and groups' permissions (base.html).
-    with django_assert_num_queries(12):
+    # holds, the site settings, the user's and groups' permissions and whether the
+    # person moderates a conference (base.html).
+    with django_assert_num_queries(13):
         response = get(
             client, "year-board-cell", {"weekend": saturday.isoformat(), "district": "welper"}
         )

@@ -2,7 +2,6 @@
 turning it into an event, and the public "save the date" pages; who may do what."""
 
 import datetime as dt
-import html
 import uuid
 
 import pytest
@@ -11,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext
 
 from quartiersnetz.coordination import holds
 from quartiersnetz.coordination.models import DateHold
@@ -30,19 +28,9 @@ from tests.factories import (
     PlaceFactory,
     UserFactory,
 )
+from tests.helpers import german, page
 
 pytestmark = pytest.mark.django_db
-
-
-def german(message, context=None, **params):
-    """The text a German page shows, whether or not the catalogue has it yet."""
-    with translation.override("de"):
-        text = pgettext(context, message) if context else gettext(message)
-    return text % params if params else text
-
-
-def page(response):
-    return html.unescape(response.content.decode())
 
 
 def messages_of(response):
@@ -211,7 +199,8 @@ def test_an_editor_sees_every_organisations_holds_among_the_others(client, edito
     ]
 
 
-LIST_QUERIES = 10
+# With the navigation's check whether the person moderates a conference (base.html).
+LIST_QUERIES = 11
 
 
 def _list_queries(client):

@@ -1,15 +1,12 @@
 """The administrators' page for the conflict engine's weights and thresholds."""
 
-import html
-
 import pytest
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from quartiersnetz.coordination.models import CoordinationSettings
 from quartiersnetz.core.activity import history
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers import german, page
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +23,6 @@ FIELDS = (
     "weight_bridge_day",
     "high_severity_from",
 )
-
-
-def german(message, **params):
-    with translation.override("de"):
-        text = gettext(message)
-    return text % params if params else text
-
-
-def page(response):
-    return html.unescape(response.content.decode())
 
 
 @pytest.fixture

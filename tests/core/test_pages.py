@@ -5,18 +5,12 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from quartiersnetz.core.models import SiteSettings
 from tests.factories import DistrictFactory, EventFactory, OrganizationFactory
+from tests.helpers import german
 
 pytestmark = pytest.mark.django_db
-
-
-def german(message):
-    with translation.override("de"):
-        return gettext(message)
 
 
 @pytest.fixture

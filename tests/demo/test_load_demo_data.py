@@ -12,6 +12,8 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from quartiersnetz.accounts.models import User
+from quartiersnetz.conferences.models import ActionItem, Conference
+from quartiersnetz.conferences.models import Membership as ConferenceMembership
 from quartiersnetz.coordination.models import DateHold
 from quartiersnetz.core.models import District, SiteSettings
 from quartiersnetz.core.timeutil import localize, start_of_day
@@ -33,6 +35,8 @@ ANCHOR = dt.date(2026, 11, 25)
 TOWN_FACTS = json.loads((hattingen.DATA_DIR / "hattingen.json").read_text(encoding="utf-8"))
 
 pytestmark = pytest.mark.django_db
+# The demo's events; the conferences' public meetings are events of their own.
+CALENDAR_EVENTS = Event.objects.filter(meeting=None)
 
 
 def run(today="2026-11-25"):
@@ -66,7 +70,7 @@ def snapshot():
     return {
         "counts": [
             model.objects.count()
-            for model in (District, Organization, Place, Category, Event, Occurrence)
+            for model in (District, Organization, Place, Category, Event, Occurrence, Conference)
         ],
         "events": sorted(Event.objects.values_list("uid", "sequence", "updated_at")),
         "occurrences": sorted(Occurrence.objects.values_list("pk", "start", "updated_at")),
@@ -129,7 +133,7 @@ def test_places_lie_near_their_district_centre_with_varied_access():
 
 
 def test_a_year_of_events_is_created_through_the_domain():
-    events = Event.objects.all()
+    events = CALENDAR_EVENTS.all()
     window_end = start_of_day(ANCHOR + dt.timedelta(days=365))
 
     assert 250 <= events.count() <= 350
@@ -256,15 +260,69 @@ def test_internal_draft_and_submitted_events_are_not_listed_publicly():
     assert not listed_occurrences().filter(event__in=hidden).exists()
 
 
+def test_the_six_district_conferences_and_the_umbrella_round_meet_through_the_year():
+    names = {row["name"] for row in TOWN_FACTS["conferences"]}
+    conferences = Conference.objects.prefetch_related("districts")
+
+    assert {c.name for c in conferences if c.kind == "district"} == names
+    assert conferences.filter(kind="umbrella").count() == 1
+    eobs = conferences.get(name="Stadtteilkonferenz EOBS")
+    assert {d.slug for d in eobs.districts.all()} == {
+        "oberelfringhausen",
+        "niederelfringhausen",
+        "oberstueter",
+        "bredenscheid-stueter",
+    }
+    for conference in conferences:
+        meetings = list(conference.meetings.order_by("start"))
+        starts = [localize(meeting.start) for meeting in meetings]
+        assert starts[0].date() < ANCHOR < starts[-1].date()
+        # Weekday evenings, 17 to 19 h.
+        assert all(start.weekday() < 5 and start.hour == 17 for start in starts)
+        assert all(meeting.end - meeting.start == dt.timedelta(hours=2) for meeting in meetings)
+
+
+def test_conference_members_represent_organisations_and_the_city_moderates():
+    holthausen = Conference.objects.get(slug="holthausen")
+    members = holthausen.memberships.select_related("on_behalf_of")
+
+    moderators = [m for m in members if m.role == "moderator"]
+    assert [m.on_behalf_of.slug for m in moderators] == ["stadt-quartiersentwicklung"]
+    assert {"hwg", "nachbarschaft-holthausen", "grundschule-holthausen"} <= {
+        m.on_behalf_of.slug for m in members if m.on_behalf_of
+    }
+    assert any(m.on_behalf_of is None for m in members)
+
+
+def test_past_meetings_have_minutes_and_the_next_public_one_is_in_the_calendar():
+    holthausen = Conference.objects.get(slug="holthausen")
+    past = holthausen.meetings.filter(start__lt=start_of_day(ANCHOR)).order_by("start")
+    upcoming = holthausen.meetings.filter(start__gte=start_of_day(ANCHOR)).order_by("start")
+
+    assert [m.minutes.state for m in past][-1] == "in_review"
+    assert {m.minutes.state for m in past[: len(past) - 1]} == {"published"}
+    assert all(m.agenda_items.filter(is_public=False).exists() for m in past)
+    assert ActionItem.objects.filter(conference=holthausen, status="open").exists()
+    invited = upcoming.first()
+    assert invited.state == "invited"
+    assert invited.registrations.filter(status="confirmed").count() == 3
+    assert invited.event.status == Status.PUBLISHED
+    assert list(invited.event.categories.values_list("slug", flat=True)) == ["stadtteilkonferenz"]
+    assert listed_occurrences().filter(event=invited.event).count() == 1
+
+
 def test_the_demo_notice_is_switched_on():
     assert SiteSettings.load().demo_notice
 
 
 def test_the_command_reports_progress_and_counts(first_run):
-    total = Event.objects.count()
+    total = CALENDAR_EVENTS.count()
     assert f"Events: {total}/{total} (100 %)" in first_run
-    assert f"{Event.objects.count()} events" in first_run
-    assert f"{Occurrence.objects.count()} dates" in first_run
+    assert f"{total} events" in first_run
+    assert f"{Occurrence.objects.filter(event__meeting=None).count()} dates" in first_run
+    assert f"Conferences: 7 (created now: 7, with {ConferenceMembership.objects.count()}" in (
+        first_run
+    )
 
 
 def test_a_second_run_adds_nothing_and_changes_nothing():
@@ -288,7 +346,7 @@ def test_the_same_anchor_plans_the_same_events():
     assert [(plan.key, plan.fields["start"]) for plan in first] == [
         (plan.key, plan.fields["start"]) for plan in second
     ]
-    assert set(Event.objects.values_list("uid", flat=True)) == {
+    assert set(CALENDAR_EVENTS.values_list("uid", flat=True)) == {
         plan.fields["uid"] for plan in first
     }
     assert len({plan.key for plan in first}) == len(first)

@@ -8,7 +8,6 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext, pgettext
 
 from quartiersnetz.core.timeutil import local_today, start_of_day, weekend_of
 from quartiersnetz.events import domain
@@ -22,16 +21,11 @@ from tests.factories import (
     PlaceFactory,
     berlin,
 )
+from tests.helpers import german
 
 pytestmark = pytest.mark.django_db
 
 DECEMBER = {"from": "2026-12-01", "to": "2026-12-31"}
-
-
-def german(message, context=None):
-    """The text a German page shows, whether or not the catalogue is compiled yet."""
-    with translation.override("de"):
-        return pgettext(context, message) if context else gettext(message)
 
 
 def marker(kind):

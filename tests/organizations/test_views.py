@@ -362,7 +362,9 @@ def test_members_page_query_count(client, django_assert_num_queries, organizatio
             state=Membership.State.INVITED,
         )
     client.force_login(admin)
-    with django_assert_num_queries(14):
+    # 14 for the page, 1 for the navigation's check whether the person moderates a
+    # conference (base.html).
+    with django_assert_num_queries(15):
         response = client.get(members_url(organization))
     assert len(response.context["members"]) == count
 
@@ -373,6 +375,7 @@ def test_my_organisations_query_count(client, django_assert_num_queries, count):
     for _ in range(count):
         MembershipFactory(user=person)
     client.force_login(person)
-    with django_assert_num_queries(12):
+    # With the navigation's check whether the person moderates a conference.
+    with django_assert_num_queries(13):
         response = client.get(reverse("organizations:mine"))
     assert len(response.context["memberships"]) == count

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from quartiersnetz.accounts.models import NotificationSubscription, User
 from quartiersnetz.accounts.rules import is_administrator
+from quartiersnetz.conferences.domain import privacy as conference_data
 from quartiersnetz.core.activity import history, log_activity
 from quartiersnetz.core.mail import absolute_url, send_bilingual_mail
 from quartiersnetz.core.models import ActivityLog
@@ -21,8 +22,10 @@ EXPORT_LANGUAGES = ("de", "en")
 EXPORT_EXPLANATION = gettext_lazy(
     "This file holds all personal data that Quartiersnetz stores about your account: "
     "your account, your email addresses, the organisations you act for or asked to join, "
-    "the invitations you sent and the invitations sent to you, the mails you asked for and "
-    "what you did on the platform (activity). Events belong to the "
+    "the invitations you sent and the invitations sent to you, the mails you asked for, "
+    "your part in district conferences (memberships, answers to date polls, sign-ups for "
+    "meetings, invitations by mail, comments on minutes) and what you did on the platform "
+    "(activity). Events belong to the "
     "organisations that publish them and are not part of your personal data."
 )
 
@@ -170,6 +173,7 @@ def export_personal_data(user):
             }
             for entry in ActivityLog.objects.filter(actor=user).order_by("created_at", "pk")
         ],
+        **conference_data.export(user, _verified_addresses(user)),
         "invitations_received": [
             {
                 "email": membership.invited_email,
@@ -245,6 +249,7 @@ def erase_account(user):
             code="last_admin",
         )
     Membership.objects.filter(user=user).delete()
+    conference_data.erase(user, _verified_addresses(user))
     _open_invitations_to(user).delete()
     # Invitations the person sent belong to the organisation; only the sender is forgotten.
     Membership.objects.filter(invited_by=user).update(invited_by=None)

@@ -18,11 +18,12 @@ def render_mail(template, context):
     return subject.strip(), body.strip()
 
 
-def send(subject, body, recipients, *, reply_to=None, unsubscribe_url=None):
+def send(subject, body, recipients, *, reply_to=None, unsubscribe_url=None, attachments=None):
     """Queue one mail for delivery by the task worker (inline in development).
 
     With unsubscribe_url the mail carries the List-Unsubscribe headers that mail
-    programs show as a button (RFC 2369, one click as in RFC 8058).
+    programs show as a button (RFC 2369, one click as in RFC 8058). attachments are
+    [filename, content (text), mimetype] triples.
     """
     headers = {}
     if unsubscribe_url:
@@ -36,6 +37,7 @@ def send(subject, body, recipients, *, reply_to=None, unsubscribe_url=None):
         list(recipients),
         headers,
         list(reply_to or []),
+        [list(attachment) for attachment in attachments or ()],
     )
 
 
@@ -44,10 +46,13 @@ def send(subject, body, recipients, *, reply_to=None, unsubscribe_url=None):
 MAIL_LANGUAGES = ("de", "en")
 
 
-def send_bilingual_mail(template, context, recipients, *, unsubscribe_url=None):
+def send_bilingual_mail(
+    template, context, recipients, *, unsubscribe_url=None, reply_to=None, attachments=None
+):
     """Send one mail whose subject and body are rendered in German and in English.
 
     With unsubscribe_url each language ends with the link that stops this kind of mail.
+    reply_to and attachments as for send().
     """
     subjects, bodies = [], []
     for language in MAIL_LANGUAGES:
@@ -68,4 +73,6 @@ def send_bilingual_mail(template, context, recipients, *, unsubscribe_url=None):
         "\n\n-----\n\n".join(bodies),
         recipients,
         unsubscribe_url=unsubscribe_url,
+        reply_to=reply_to,
+        attachments=attachments,
     )

@@ -1,5 +1,6 @@
 """Demo accounts for trying the organiser and editor workflow under `make run`, with
-events waiting for review, a report and two date holds.
+events waiting for review, a report, two date holds and two members of the Holthausen
+conference.
 
 They have a published password, so the command creates them only in development
 (DEBUG); a production instance never gets them.
@@ -13,6 +14,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from quartiersnetz.accounts.models import User
+from quartiersnetz.conferences.models import Conference
+from quartiersnetz.conferences.models import Membership as ConferenceMembership
+from quartiersnetz.conferences.models import Role as ConferenceRole
 from quartiersnetz.coordination.holds import create_hold
 from quartiersnetz.coordination.models import DateHold
 from quartiersnetz.core.models import District
@@ -83,7 +87,34 @@ def load_accounts(today):
     _load_submissions(today, people["verein@example.org"])
     _load_report(people["moderation@example.org"])
     _load_holds(today, people)
+    _load_conference_members(people)
     return created
+
+
+# Demo accounts that take part in a district conference: (email, conference, role).
+CONFERENCE_MEMBERS = [
+    ("verein@example.org", "holthausen", ConferenceRole.MEMBER),
+    ("hwg@example.org", "holthausen", ConferenceRole.MODERATOR),
+]
+
+
+def _load_conference_members(people):
+    """Nina (neighbourhood association) is a member of the Holthausen conference, Hans
+    (housing cooperative) moderates it; their memberships are linked to the accounts."""
+    for email, slug, role in CONFERENCE_MEMBERS:
+        person = people[email]
+        organization = person.organization_memberships.get().organization
+        ConferenceMembership.objects.get_or_create(
+            conference=Conference.objects.get(slug=slug),
+            user=person,
+            defaults={
+                "name": person.name.removesuffix(" (Demo)"),
+                "email": email,
+                "on_behalf_of": organization,
+                "role": role,
+                "start_date": dt.date(2024, 1, 1),
+            },
+        )
 
 
 def _load_submissions(today, organiser):

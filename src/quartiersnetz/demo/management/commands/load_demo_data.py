@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from quartiersnetz.core.progress import Progress
 from quartiersnetz.core.timeutil import local_today
 from quartiersnetz.demo import accounts as demo_accounts
+from quartiersnetz.demo import conferences as demo_conferences
 from quartiersnetz.demo import hattingen
 
 
@@ -24,8 +25,9 @@ def anchor_date(value):
 
 class Command(BaseCommand):
     help = (
-        "Load demo data for Hattingen: districts, organisations, places, categories and "
-        "about 300 events in the twelve months from today. Adds only what is missing."
+        "Load demo data for Hattingen: districts, organisations, places, categories, "
+        "about 300 events in the twelve months from today, and the six district conferences "
+        "and the umbrella round with members and a year of meetings. Adds only what is missing."
     )
 
     def add_arguments(self, parser):
@@ -57,6 +59,7 @@ class Command(BaseCommand):
         summary = hattingen.load(today, progress=progress.update)
         progress.finish()
         self.stdout.write(self.style.SUCCESS(summary.line()))
+        self.stdout.write(self.style.SUCCESS(demo_conferences.load_conferences(today).line()))
         if options["accounts"]:
             created = demo_accounts.load_accounts(today)
             self.stdout.write(

@@ -1,0 +1,1 @@
+"""The conferences' state changes and reusable queries, one module per part."""

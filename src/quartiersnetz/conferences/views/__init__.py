@@ -1,0 +1,1 @@
+"""Pages of the conferences: one module per part (see urls.py)."""
