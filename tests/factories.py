@@ -213,3 +213,47 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Tagesordnungspunkt {n}")
     description = "Bericht und Aussprache."
     is_public = True
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A running cooperation project in one district."""
+
+    class Meta:
+        model = "conferences.Project"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Kooperationsprojekt {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    description = "Gemeinsam mit den Nachbarn **mehr bewegen**."
+    status = "running"
+
+    @factory.post_generation
+    def districts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.districts.set(extracted)
+
+    @factory.post_generation
+    def conferences(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.conferences.set(extracted)
+
+    @factory.post_generation
+    def partners(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.partners.set(extracted)
+
+
+class ConcernFactory(factory.django.DjangoModelFactory):
+    """A confirmed (new, public) concern raised without an account."""
+
+    class Meta:
+        model = "conferences.Concern"
+
+    district = factory.SubFactory(DistrictFactory)
+    title = factory.Sequence(lambda n: f"Keine Bank an der Haltestelle {n}")
+    description = "Ältere Menschen können an der Haltestelle **nicht sitzen**."
+    topic = "accessibility"
+    status = "new"
+    author_name = "Greta Gast"
+    author_email = factory.Sequence(lambda n: f"anliegen{n}@example.org")
+    confirmed_at = factory.LazyFunction(lambda: dt.datetime.now(tz=BERLIN))

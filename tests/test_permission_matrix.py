@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from quartiersnetz.accounts.models import NotificationKind
 from quartiersnetz.accounts.notifications import unsubscribe_token
@@ -26,6 +28,8 @@ from quartiersnetz.conferences.models import (
     ActionItem,
     AgendaItem,
     Attachment,
+    Concern,
+    ConcernFollower,
     DatePoll,
     Meeting,
     Minutes,
@@ -43,6 +47,7 @@ from quartiersnetz.events.models import Event, Report, Status
 from quartiersnetz.organizations.models import Membership
 from tests.factories import (
     AgendaItemFactory,
+    ConcernFactory,
     ConferenceFactory,
     ConferenceMembershipFactory,
     DateHoldFactory,
@@ -50,6 +55,7 @@ from tests.factories import (
     MeetingFactory,
     MembershipFactory,
     OrganizationFactory,
+    ProjectFactory,
     UserFactory,
 )
 
@@ -203,6 +209,23 @@ class World:
             assignee=self.conference_member,
             due_date=local_today() + dt.timedelta(days=14),
         )
+        district = self.conference.districts.get()
+        self.concern = ConcernFactory(district=district, title="Keine Bank am Markt")
+        self.unconfirmed_concern = ConcernFactory(
+            district=district, status="unconfirmed", confirmed_at=None
+        )
+        self.follower = ConcernFollower.objects.create(
+            concern=self.concern, email="folgt@example.org"
+        )
+        self.named_member = ConferenceMembershipFactory(
+            conference=self.conference, user=None, name="Nora Offen", show_contact=True
+        )
+        # Sent two days ago: the invitation is a public OParl File.
+        Meeting.objects.filter(pk=self.meeting.pk).update(
+            invited_at=timezone.now() - dt.timedelta(days=2)
+        )
+        self.project = ProjectFactory(title="Bänke für alle", slug="baenke")
+        self.project.conferences.set([self.conference])
 
     def event(self, key):
         return self.events[key]
@@ -469,6 +492,146 @@ CONFERENCE_CASES = [
         id="post action item status",
     ),
     Case("conferences:dashboard", only(OK, *MANAGERS)),
+    # What the neighbourhood needs: anyone raises and follows, moderators triage
+    Case("conferences:concerns", everyone(OK)),
+    Case(
+        "conferences:district-concerns",
+        everyone(OK),
+        kwargs=lambda w: {"slug": w.concern.district.slug},
+    ),
+    Case("conferences:concern-create", everyone(OK)),
+    Case(
+        "conferences:concern-create",
+        everyone(GONE_ELSEWHERE),
+        method="post",
+        data=lambda w: {
+            "district": w.concern.district.slug,
+            "title": "Zebrastreifen fehlt",
+            "description": "Vor der Schule.",
+            "topic": "traffic",
+            "name": "Greta",
+            "email": "greta@example.org",
+        },
+        state=lambda w: Concern.objects.count(),
+    ),
+    Case("conferences:concern", everyone(OK), kwargs=lambda w: {"pk": w.concern.pk}),
+    Case(
+        "conferences:concern",
+        everyone(MISSING),
+        kwargs=lambda w: {"pk": w.unconfirmed_concern.pk},
+        id="unconfirmed concern",
+    ),
+    Case(
+        "conferences:concern-triage",
+        only(OK, *MANAGERS),
+        kwargs=lambda w: {"pk": w.concern.pk},
+    ),
+    Case(
+        "conferences:concern-triage",
+        only(GONE_ELSEWHERE, *MANAGERS),
+        method="post",
+        kwargs=lambda w: {"pk": w.concern.pk},
+        data=lambda w: {"action": "done", "message": "Die Bank steht."},
+        state=lambda w: Concern.objects.get(pk=w.concern.pk).status,
+    ),
+    Case(
+        "conferences:concern-triage",
+        only(GONE_ELSEWHERE, "member_a", *MANAGERS),
+        method="post",
+        kwargs=lambda w: {"pk": w.concern.pk},
+        data=lambda w: {"action": "taken_up", "organization": w.org_a.pk},
+        state=lambda w: Concern.objects.get(pk=w.concern.pk).status,
+        id="post take up for organisation A",
+    ),
+    Case("conferences:concern-follow", everyone(OK), kwargs=lambda w: {"pk": w.concern.pk}),
+    Case(
+        "conferences:concern-follow",
+        everyone(GONE_ELSEWHERE),
+        method="post",
+        kwargs=lambda w: {"pk": w.concern.pk},
+        data=lambda w: {"email": "neu@example.org"},
+        state=lambda w: ConcernFollower.objects.count(),
+    ),
+    Case(
+        "conferences:concern-confirm",
+        everyone(OK),
+        kwargs=lambda w: {"token": w.unconfirmed_concern.token},
+    ),
+    Case(
+        "conferences:concern-follow-confirm",
+        everyone(OK),
+        kwargs=lambda w: {"token": w.follower.token},
+    ),
+    Case(
+        "conferences:concern-unfollow", everyone(OK), kwargs=lambda w: {"token": w.follower.token}
+    ),
+    # Cooperation projects
+    Case("conferences:projects", everyone(OK)),
+    Case("conferences:project", everyone(OK), kwargs=lambda w: {"slug": w.project.slug}),
+    Case("conferences:project-create", only(OK, *MANAGERS)),
+    Case(
+        "conferences:project-edit",
+        only(OK, *MANAGERS),
+        kwargs=lambda w: {"slug": w.project.slug},
+    ),
+    # The OParl 1.1 read API: public data, the same for everyone
+    *(
+        Case(f"oparl:{name}", everyone(OK))
+        for name in (
+            "system",
+            "body-list",
+            "organization-list",
+            "person-list",
+            "membership-list",
+            "meeting-list",
+            "agendaitem-list",
+            "file-list",
+            "location-list",
+            "paper-list",
+            "consultation-list",
+            "legislativeterm-list",
+        )
+    ),
+    Case("oparl:body", everyone(OK), kwargs=lambda w: {"slug": slugify(settings.TOWN_NAME)}),
+    Case(
+        "oparl:organization",
+        everyone(OK),
+        kwargs=lambda w: {"kind": "conference", "pk": w.conference.pk},
+    ),
+    Case(
+        "oparl:organization-meetings",
+        everyone(OK),
+        kwargs=lambda w: {"kind": "conference", "pk": w.conference.pk},
+    ),
+    Case("oparl:person", everyone(OK), kwargs=lambda w: {"pk": w.named_member.pk}),
+    Case(
+        "oparl:person",
+        everyone(MISSING),
+        kwargs=lambda w: {"pk": w.conference_member.pk},
+        id="person without consent",
+    ),
+    Case("oparl:membership", everyone(OK), kwargs=lambda w: {"pk": w.conference_member.pk}),
+    Case("oparl:meeting", everyone(OK), kwargs=lambda w: {"pk": w.meeting.pk}),
+    Case(
+        "oparl:meeting",
+        everyone(MISSING),
+        kwargs=lambda w: {"pk": w.internal_meeting.pk},
+        id="members-only meeting in OParl",
+    ),
+    Case("oparl:agendaitem", everyone(OK), kwargs=lambda w: {"pk": w.public_item.pk}),
+    Case(
+        "oparl:agendaitem",
+        everyone(MISSING),
+        kwargs=lambda w: {"pk": w.internal_item.pk},
+        id="internal agenda item in OParl",
+    ),
+    Case(
+        "oparl:file",
+        everyone(OK),
+        kwargs=lambda w: {"kind": "invitation", "pk": w.meeting.pk},
+    ),
+    Case("oparl:location", everyone(OK), kwargs=lambda w: {"pk": w.meeting.place_id}),
+    Case("oparl:not-found", everyone(MISSING), kwargs=lambda w: {"rest": "x"}),
 ]
 
 CASES = [

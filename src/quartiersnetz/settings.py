@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "quartiersnetz.events",
     "quartiersnetz.coordination",
     "quartiersnetz.conferences",
+    "quartiersnetz.api",
     "quartiersnetz.demo",
 ]
 
@@ -285,3 +286,6 @@ CONFERENCES_CALENDAR_CATEGORY = "stadtteilkonferenz"
 CONFERENCES_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 CONFERENCES_REMINDER_DAYS = 3
 CONFERENCES_SIGN_UP_RETENTION_DAYS = int(os.environ.get("CONFERENCES_SIGN_UP_RETENTION_DAYS", "90"))
+
+# The OParl 1.1 read API (/oparl/v1/): objects per list page.
+OPARL_PAGE_SIZE = int(os.environ.get("OPARL_PAGE_SIZE", "100"))

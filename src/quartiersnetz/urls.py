@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("oparl/v1/", include("quartiersnetz.api.urls")),
     path("", include("quartiersnetz.organizations.urls")),
     path("", include("quartiersnetz.accounts.urls")),
     path("konto/", include("allauth.urls")),

@@ -21,14 +21,22 @@ from quartiersnetz.accounts.domain import (
 )
 from quartiersnetz.accounts.models import NotificationKind, NotificationSubscription
 from quartiersnetz.accounts.notifications import subscribe
+from quartiersnetz.conferences.models import (
+    Concern,
+    ConcernFollower,
+    Minutes,
+    MinutesComment,
+    Registration,
+    Subscriber,
+)
 from quartiersnetz.conferences.models import Membership as ConferenceMembership
-from quartiersnetz.conferences.models import Minutes, MinutesComment, Registration, Subscriber
 from quartiersnetz.core.activity import history
 from quartiersnetz.core.models import ActivityLog
 from quartiersnetz.events import workflow
 from quartiersnetz.events.models import Event
 from quartiersnetz.organizations.models import Membership, Organization
 from tests.factories import (
+    ConcernFactory,
     ConferenceMembershipFactory,
     EventFactory,
     MeetingFactory,
@@ -312,6 +320,8 @@ def test_conference_data_is_exported_and_erased_with_the_account():
     MinutesComment.objects.create(
         minutes=minutes, membership=membership, author=anna, name="Anna Ruhr", text="TOP 2 fehlt."
     )
+    concern = ConcernFactory(author_name="Anna", author_email="anna@example.org", status="new")
+    ConcernFollower.objects.create(concern=concern, email="anna@example.org")
 
     data = export_personal_data(anna)
 
@@ -319,6 +329,8 @@ def test_conference_data_is_exported_and_erased_with_the_account():
     assert [r["accessibility_needs"] for r in data["conference_sign_ups"]] == ["Rollstuhl"]
     assert [s["email"] for s in data["conference_invitation_subscriptions"]] == ["anna@example.org"]
     assert [c["text"] for c in data["comments_on_minutes"]] == ["TOP 2 fehlt."]
+    assert [c["title"] for c in data["concerns_raised"]] == [concern.title]
+    assert [c["concern"] for c in data["concerns_followed"]] == [concern.title]
     assert "Bernd" not in json.dumps(data)
 
     erase_account(anna)
@@ -329,6 +341,9 @@ def test_conference_data_is_exported_and_erased_with_the_account():
     assert not Subscriber.objects.exists()
     comment = MinutesComment.objects.get()
     assert (comment.name, comment.author, comment.text) == ("", None, "TOP 2 fehlt.")
+    concern.refresh_from_db()
+    assert (concern.author_name, concern.author_email, concern.status) == ("", "", "new")
+    assert not ConcernFollower.objects.exists()
 
 
 def test_sign_ups_lose_names_and_addresses_some_time_after_the_meeting():
@@ -344,6 +359,10 @@ def test_sign_ups_lose_names_and_addresses_some_time_after_the_meeting():
     Registration.objects.create(meeting=recent, name="Carla", email="carla@example.org")
     Subscriber.objects.create(conference=old.conference, email="x@example.org")
     Subscriber.objects.filter(email="x@example.org").update(created_at=long_ago)
+    stale = ConcernFactory(status="unconfirmed", author_email="y@example.org")
+    fresh = ConcernFactory(status="unconfirmed", author_email="z@example.org")
+    kept = ConcernFactory(status="new")
+    Concern.objects.filter(pk__in=[stale.pk, kept.pk]).update(created_at=long_ago)
     out = io.StringIO()
 
     call_command("forget_old_sign_ups", stdout=out)
@@ -359,3 +378,4 @@ def test_sign_ups_lose_names_and_addresses_some_time_after_the_meeting():
     assert not old.registrations.filter(email__contains="example.org").exists()
     assert recent.registrations.get().email == "carla@example.org"
     assert not Subscriber.objects.exists()
+    assert set(Concern.objects.values_list("pk", flat=True)) == {fresh.pk, kept.pk}

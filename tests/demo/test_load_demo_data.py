@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from quartiersnetz.accounts.models import User
-from quartiersnetz.conferences.models import ActionItem, Conference
+from quartiersnetz.conferences.models import ActionItem, Concern, Conference, Project
 from quartiersnetz.conferences.models import Membership as ConferenceMembership
 from quartiersnetz.coordination.models import DateHold
 from quartiersnetz.core.models import District, SiteSettings
@@ -309,6 +309,22 @@ def test_past_meetings_have_minutes_and_the_next_public_one_is_in_the_calendar()
     assert invited.event.status == Status.PUBLISHED
     assert list(invited.event.categories.values_list("slug", flat=True)) == ["stadtteilkonferenz"]
     assert listed_occurrences().filter(event=invited.event).count() == 1
+
+
+def test_concerns_in_every_state_and_cooperation_projects():
+    assert set(Concern.objects.values_list("status", flat=True)) == set(Concern.Status.values)
+    square = Concern.objects.get(title__contains="Quartiersplatz Holthausen")
+    assert square.status == "taken_up"
+    assert square.taken_up_by.slug == "hwg"
+    assert square.agenda_item.meeting.conference.slug == "holthausen"
+    assert [update.status for update in square.updates.all()] == [
+        "new",
+        "in_discussion",
+        "taken_up",
+    ]
+    projects = Project.objects.prefetch_related("districts")
+    assert projects.count() >= 3
+    assert any(project.districts.count() > 1 for project in projects)
 
 
 def test_the_demo_notice_is_switched_on():

@@ -7,10 +7,12 @@ from django.contrib import admin
 from quartiersnetz.conferences.models import (
     ActionItem,
     AgendaItem,
+    Concern,
     Conference,
     DatePoll,
     Meeting,
     Membership,
+    Project,
     Registration,
     Subscriber,
 )
@@ -84,6 +86,27 @@ class ActionItemAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     list_select_related = ["conference", "assignee", "organization"]
     raw_id_fields = ["meeting", "agenda_item", "assignee", "organization"]
+
+
+@admin.register(Concern)
+class ConcernAdmin(admin.ModelAdmin):
+    list_display = ["title", "district", "status", "taken_up_by", "created_at"]
+    list_filter = ["status", "topic", "district"]
+    search_fields = ["title", "description"]
+    list_select_related = ["district", "taken_up_by"]
+    raw_id_fields = ["place", "agenda_item", "taken_up_by"]
+    # Status changes go through the triage page, which writes the public history.
+    readonly_fields = ["status", "author", "confirmed_at"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "start_date", "end_date"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["conferences", "partners", "districts"]
+    raw_id_fields = ["events", "concerns", "meetings"]
 
 
 @admin.register(DatePoll)

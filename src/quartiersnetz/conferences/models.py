@@ -155,6 +155,17 @@ class Membership(models.Model):
         return self.email
 
 
+class LiveMeetingManager(models.Manager):
+    """Meetings that have not been deleted (the default everywhere)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class AllMeetingsManager(models.Manager):
+    """Every meeting, the deleted ones too."""
+
+
 class Meeting(models.Model):
     class State(models.TextChoices):
         PLANNED = "planned", pgettext_lazy("meeting", "Planned")
@@ -206,6 +217,9 @@ class Meeting(models.Model):
         editable=False,
         related_name="meeting",
     )
+    # Deleted meetings stay as tombstones for the OParl API (deleted: true) and are
+    # hidden everywhere else.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     walk_in_count = models.PositiveIntegerField(
         _("further guests"),
         default=0,
@@ -221,6 +235,10 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = LiveMeetingManager()
+    # With the deleted ones, for the OParl API's tombstones.
+    with_deleted = AllMeetingsManager()
 
     class Meta:
         verbose_name = _("meeting")
@@ -692,3 +710,247 @@ class PollAnswer(models.Model):
 
     def __str__(self):
         return f"{self.membership}: {self.answer}"
+
+
+class Concern(models.Model):
+    """What a neighbourhood needs ("wo der Schuh drückt"), raised by anyone for a
+    district and followed up by the conferences that cover it. Its history is public
+    (ConcernUpdate)."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Address not confirmed yet")
+        NEW = "new", pgettext_lazy("concern", "New")
+        IN_DISCUSSION = "in_discussion", _("In discussion")
+        TAKEN_UP = "taken_up", _("Taken up")
+        DONE = "done", pgettext_lazy("concern", "Done")
+        DECLINED = "declined", pgettext_lazy("concern", "Declined")
+
+    # Shown in public lists (an unconfirmed concern is not).
+    PUBLIC_STATUSES = (
+        Status.NEW,
+        Status.IN_DISCUSSION,
+        Status.TAKEN_UP,
+        Status.DONE,
+        Status.DECLINED,
+    )
+
+    class Topic(models.TextChoices):
+        TRAFFIC = "traffic", _("Traffic and paths")
+        GREEN = "green", _("Green spaces and playgrounds")
+        MEETING_PLACES = "meeting_places", _("Places to meet")
+        CLEANLINESS = "cleanliness", _("Cleanliness")
+        ACCESSIBILITY = "accessibility", _("Accessibility")
+        SAFETY = "safety", _("Safety")
+        HOUSING = "housing", _("Housing")
+        YOUTH = "youth", _("Children and young people")
+        SENIORS = "seniors", _("Older people")
+        OTHER = "other", pgettext_lazy("concern topic", "Other")
+
+    district = models.ForeignKey(
+        "core.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="concerns",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=10_000, help_text=_("Markdown."))
+    place = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("place"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerns",
+    )
+    location_text = models.CharField(
+        _("where exactly"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example a street corner or a square."),
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.UNCONFIRMED
+    )
+    # In discussion: the agenda item where a conference talks about it.
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerns",
+    )
+    taken_up_by = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("taken up by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerns",
+    )
+    # The public reason of the latest decision (declined, done, taken up).
+    status_reason = models.TextField(_("reason"), blank=True, max_length=5000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="concerns",
+    )
+    # Not published; for the confirmation and, if wished, the notifications.
+    author_name = models.CharField(_("your name"), max_length=150, blank=True)
+    author_email = models.EmailField(_("your email address"), blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["district", "status", "-created_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("conferences:concern", kwargs={"pk": self.pk})
+
+    @property
+    def description_html(self):
+        return render_markdown(self.description)
+
+
+class ConcernUpdate(models.Model):
+    """One step of a concern's public history: the status it reached and why."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=15, choices=Concern.Status.choices)
+    message = models.TextField(_("message"), blank=True, max_length=5000)
+    # What the step pointed to at the time: the agenda item (in discussion) and the
+    # organisation (taken up), so that the history stays right after later steps.
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("concern update")
+        verbose_name_plural = _("concern updates")
+        ordering = ["concern", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.concern}: {self.status}"
+
+
+class ConcernFollower(models.Model):
+    """An address that is told of every step of a concern (double opt-in: it counts
+    once confirmed; one-click unsubscribe in every mail)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="followers")
+    # Stored in lower case.
+    email = models.EmailField(_("email"))
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follower of a concern")
+        verbose_name_plural = _("followers of concerns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concern", "email"], name="conferences_concern_follower_once"
+            )
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class Project(models.Model):
+    """A cooperation project across districts or organisations."""
+
+    class Status(models.TextChoices):
+        IDEA = "idea", _("Idea")
+        PLANNED = "planned", pgettext_lazy("project", "Planned")
+        RUNNING = "running", _("Running")
+        PAUSED = "paused", _("Paused")
+        COMPLETED = "completed", _("Completed")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), max_length=100, unique=True)
+    description = models.TextField(
+        _("description"), blank=True, max_length=20_000, help_text=_("Markdown.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="idea")
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    conferences = models.ManyToManyField(
+        Conference, verbose_name=_("conferences"), blank=True, related_name="projects"
+    )
+    partners = models.ManyToManyField(
+        "organizations.Organization",
+        verbose_name=_("partner organisations"),
+        blank=True,
+        related_name="projects",
+    )
+    districts = models.ManyToManyField(
+        "core.District", verbose_name=_("districts"), blank=True, related_name="projects"
+    )
+    events = models.ManyToManyField(
+        "events.Event", verbose_name=_("related events"), blank=True, related_name="projects"
+    )
+    concerns = models.ManyToManyField(
+        Concern, verbose_name=_("related concerns"), blank=True, related_name="projects"
+    )
+    meetings = models.ManyToManyField(
+        Meeting, verbose_name=_("related meetings"), blank=True, related_name="projects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("cooperation project")
+        verbose_name_plural = _("cooperation projects")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="conferences_project_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("conferences:project", kwargs={"slug": self.slug})
+
+    @property
+    def description_html(self):
+        return render_markdown(self.description)

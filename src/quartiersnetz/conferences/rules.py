@@ -66,4 +66,56 @@ editors_maintain(
     "minutes",
     "actionitem",
     "datepoll",
+    "concern",
+    "concernupdate",
+    "concernfollower",
+    "project",
 )
+
+
+# --- Concerns ("wo der Schuh drückt") --------------------------------------------------
+# These take the Concern as object (not the conference): who triages depends on the
+# concern's district.
+
+
+@rules.predicate
+def moderates_concern_district(user, concern):
+    """Moderates an active conference that covers the concern's district."""
+    if concern is None:
+        return False
+    return (
+        current_memberships(user)
+        .filter(role=Role.MODERATOR, conference__districts=concern.district_id)
+        .exists()
+    )
+
+
+@rules.predicate
+def acts_for_an_organization(user):
+    """An active member of at least one organisation: may say that it takes a concern up."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.organization_memberships.filter(state="active").exists()
+
+
+triages_concern = is_coordinator | moderates_concern_district
+rules.add_perm("conferences.triage_concern", triages_concern)
+rules.add_perm("conferences.take_up_concern", triages_concern | acts_for_an_organization)
+
+
+# --- Cooperation projects -----------------------------------------------------------
+# edit_project takes the Project as object; create_project takes none.
+
+
+@rules.predicate
+def moderates_a_project_conference(user, project):
+    """Moderates one of the conferences that carry the project."""
+    if project is None or project.pk is None:
+        return False
+    return (
+        current_memberships(user).filter(role=Role.MODERATOR, conference__projects=project).exists()
+    )
+
+
+rules.add_perm("conferences.create_project", is_coordinator | moderates_a_conference)
+rules.add_perm("conferences.edit_project", is_coordinator | moderates_a_project_conference)

@@ -5,11 +5,13 @@ from django.urls import path
 from quartiersnetz.conferences.views import (
     actions,
     agenda,
+    concerns,
     conferences,
     dashboard,
     meetings,
     minutes,
     polls,
+    projects,
     signup,
 )
 
@@ -93,4 +95,27 @@ urlpatterns = [
     path("konferenzen/terminfindung/<int:pk>/festlegen/", polls.poll_pick, name="poll-pick"),
     # The district developer's overview
     path("redaktion/konferenzen/", dashboard.dashboard, name="dashboard"),
+    # What the neighbourhood needs ("wo der Schuh drückt")
+    path("anliegen/", concerns.concern_list, name="concerns"),
+    path("anliegen/neu/", concerns.concern_create, name="concern-create"),
+    path("anliegen/stadtteil/<slug:slug>/", concerns.district_concerns, name="district-concerns"),
+    path("anliegen/<int:pk>/", concerns.concern_detail, name="concern"),
+    path("anliegen/<int:pk>/bearbeiten/", concerns.concern_triage, name="concern-triage"),
+    path("anliegen/<int:pk>/folgen/", concerns.concern_follow, name="concern-follow"),
+    path("anliegen/bestaetigen/<str:token>/", concerns.concern_confirm, name="concern-confirm"),
+    path(
+        "anliegen/folgen/<str:token>/",
+        concerns.follow_confirm,
+        name="concern-follow-confirm",
+    ),
+    path(
+        "anliegen/folgen/<str:token>/abbestellen/",
+        concerns.unfollow,
+        name="concern-unfollow",
+    ),
+    # Cooperation projects
+    path("projekte/", projects.project_list, name="projects"),
+    path("projekte/neu/", projects.project_create, name="project-create"),
+    path("projekte/<slug:slug>/", projects.project_detail, name="project"),
+    path("projekte/<slug:slug>/bearbeiten/", projects.project_edit, name="project-edit"),
 ]

@@ -1,6 +1,7 @@
 """What the conferences store about a person, for the account's data export (GDPR Art.
 15/20) and erasure (Art. 17): memberships linked to the account or its addresses,
-sign-ups, invitation subscriptions, poll answers and comments on minutes."""
+sign-ups, invitation subscriptions, poll answers, comments on minutes, concerns raised
+and followed."""
 
 import datetime as dt
 
@@ -9,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from quartiersnetz.conferences.models import (
+    Concern,
+    ConcernFollower,
     Membership,
     MinutesComment,
     PollAnswer,
@@ -83,6 +86,25 @@ def export(user, addresses):
                 "conference"
             )
         ],
+        "concerns_raised": [
+            {
+                "title": concern.title,
+                "district": concern.district.name,
+                "status": concern.status,
+                "name": concern.author_name,
+                "email": concern.author_email,
+                "raised": _iso(concern.created_at),
+            }
+            for concern in Concern.objects.filter(
+                Q(author=user) | Q(author_email__in=addresses)
+            ).select_related("district")
+        ],
+        "concerns_followed": [
+            {"concern": follower.concern.title, "email": follower.email}
+            for follower in ConcernFollower.objects.filter(email__in=addresses).select_related(
+                "concern"
+            )
+        ],
         "comments_on_minutes": [
             {"minutes": str(comment.minutes), "text": comment.text, "at": _iso(comment.created_at)}
             for comment in MinutesComment.objects.filter(
@@ -102,14 +124,19 @@ def erase(user, addresses):
     memberships.delete()
     Registration.objects.filter(email__in=addresses).delete()
     Subscriber.objects.filter(email__in=addresses).delete()
+    ConcernFollower.objects.filter(email__in=addresses).delete()
+    # A concern belongs to its district's public record; who raised it is forgotten.
+    Concern.objects.filter(Q(author=user) | Q(author_email__in=addresses)).update(
+        author=None, author_name="", author_email=""
+    )
 
 
 def forget_old_sign_ups(now=None):
     """Citizens' sign-ups are needed until the meeting and its attendance list are done:
     CONFERENCES_SIGN_UP_RETENTION_DAYS after a meeting ended, name, address and
     accessibility needs are removed (the count of who came stays). Unconfirmed
-    invitation subscriptions older than a week are deleted. Returns how many sign-ups
-    were anonymised."""
+    invitation subscriptions, concerns and followers of concerns older than a week are
+    deleted. Returns how many sign-ups were anonymised."""
     now = now or timezone.now()
     ended_before = now - dt.timedelta(days=settings.CONFERENCES_SIGN_UP_RETENTION_DAYS)
     old = Registration.objects.filter(meeting__end__lt=ended_before).exclude(
@@ -121,5 +148,8 @@ def forget_old_sign_ups(now=None):
             name="", email=f"{pk}{ANONYMISED_DOMAIN}", accessibility_needs=""
         )
         count += 1
-    Subscriber.objects.filter(confirmed_at=None, created_at__lt=now - dt.timedelta(days=7)).delete()
+    week_ago = now - dt.timedelta(days=7)
+    Subscriber.objects.filter(confirmed_at=None, created_at__lt=week_ago).delete()
+    ConcernFollower.objects.filter(confirmed_at=None, created_at__lt=week_ago).delete()
+    Concern.objects.filter(status=Concern.Status.UNCONFIRMED, created_at__lt=week_ago).delete()
     return count

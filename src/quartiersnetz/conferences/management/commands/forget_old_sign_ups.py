@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = (
         "Anonymise the sign-ups of meetings that ended more than "
         "CONFERENCES_SIGN_UP_RETENTION_DAYS ago and delete unconfirmed invitation "
-        "subscriptions older than a week (run daily)."
+        "subscriptions, concerns and followers older than a week (run daily)."
     )
 
     def handle(self, *args, **options):

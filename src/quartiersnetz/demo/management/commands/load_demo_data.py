@@ -10,8 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from quartiersnetz.core.progress import Progress
 from quartiersnetz.core.timeutil import local_today
 from quartiersnetz.demo import accounts as demo_accounts
+from quartiersnetz.demo import concerns as demo_concerns
 from quartiersnetz.demo import conferences as demo_conferences
 from quartiersnetz.demo import hattingen
+from quartiersnetz.demo import projects as demo_projects
 
 
 def anchor_date(value):
@@ -60,6 +62,11 @@ class Command(BaseCommand):
         progress.finish()
         self.stdout.write(self.style.SUCCESS(summary.line()))
         self.stdout.write(self.style.SUCCESS(demo_conferences.load_conferences(today).line()))
+        concerns = demo_concerns.load_concerns(today)
+        projects = demo_projects.load_projects(today)
+        self.stdout.write(
+            self.style.SUCCESS(f"Concerns created now: {concerns}; projects: {projects}.")
+        )
         if options["accounts"]:
             created = demo_accounts.load_accounts(today)
             self.stdout.write(
