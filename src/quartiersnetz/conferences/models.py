@@ -414,7 +414,24 @@ class Registration(models.Model):
         return f"{self.name} – {self.meeting}"
 
 
-class Subscriber(models.Model):
+class OptInAddress(models.Model):
+    """An address that receives mails about something once it confirmed that it wants
+    them (double opt-in); its token is the secret of the confirm and unsubscribe links."""
+
+    # Stored in lower case.
+    email = models.EmailField(_("email"))
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.email
+
+
+class Subscriber(OptInAddress):
     """An address that receives the invitations to a conference's public meetings
     (double opt-in: it counts once confirmed)."""
 
@@ -424,11 +441,6 @@ class Subscriber(models.Model):
         on_delete=models.CASCADE,
         related_name="subscribers",
     )
-    # Stored in lower case.
-    email = models.EmailField(_("email"))
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("invitation subscriber")
@@ -438,9 +450,6 @@ class Subscriber(models.Model):
                 fields=["conference", "email"], name="conferences_subscriber_one_per_address"
             )
         ]
-
-    def __str__(self):
-        return self.email
 
 
 class Attendance(models.Model):
@@ -866,16 +875,11 @@ class ConcernUpdate(models.Model):
         return f"{self.concern}: {self.status}"
 
 
-class ConcernFollower(models.Model):
+class ConcernFollower(OptInAddress):
     """An address that is told of every step of a concern (double opt-in: it counts
     once confirmed; one-click unsubscribe in every mail)."""
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="followers")
-    # Stored in lower case.
-    email = models.EmailField(_("email"))
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("follower of a concern")
@@ -885,9 +889,6 @@ class ConcernFollower(models.Model):
                 fields=["concern", "email"], name="conferences_concern_follower_once"
             )
         ]
-
-    def __str__(self):
-        return self.email
 
 
 class Project(models.Model):
