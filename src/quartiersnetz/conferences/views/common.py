@@ -3,7 +3,7 @@ its permission checked."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from quartiersnetz.conferences.models import Conference, Meeting
 
@@ -48,3 +48,24 @@ def can(request, conference):
         "view_internal": user.has_perm(VIEW_INTERNAL, conference),
         "manage": user.has_perm(MANAGE, conference),
     }
+
+
+def private(response):
+    """Pages reached by a personal link or showing personal data: never stored by
+    shared caches, never indexed."""
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def refusal_text(error):
+    """A domain function's ValidationError as one line for a message."""
+    return " ".join(error.messages)
+
+
+def by_token(request, queryset, token, unknown_template):
+    """(the object of a personal link, None), or (None, a private 404 page)."""
+    found = queryset.filter(token=token).first()
+    if found is None:
+        return None, private(render(request, unknown_template, status=404))
+    return found, None

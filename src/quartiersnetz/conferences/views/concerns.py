@@ -21,6 +21,7 @@ from quartiersnetz.conferences.forms_concerns import (
 )
 from quartiersnetz.conferences.forms_signup import TRAP_FIELD
 from quartiersnetz.conferences.models import Concern, ConcernFollower
+from quartiersnetz.conferences.views.common import by_token, private, refusal_text
 from quartiersnetz.core import ratelimit
 from quartiersnetz.core.models import District
 from quartiersnetz.events.views.public import InvalidParameter, paginate, parse_page
@@ -38,24 +39,13 @@ Status = Concern.Status
 CONCERN_FIELDS = ("district", "title", "description", "topic", "place", "location_text")
 
 
-def _private(response):
-    """Pages reached by a personal link: never stored by shared caches, never indexed."""
-    response["X-Robots-Tag"] = "noindex"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _refusal_text(error):
-    return " ".join(error.messages)
-
-
 def _add_errors(form, error):
     """A domain refusal on the form: on its fields where it names them."""
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
     else:
-        form.add_error(None, _refusal_text(error))
+        form.add_error(None, refusal_text(error))
 
 
 def _public_concern(pk):
@@ -182,7 +172,7 @@ def _concern_by_token(request, token):
     concern = Concern.objects.select_related("district").filter(token=token).first()
     if concern is None:
         response = render(request, "conferences/concern_unknown.html", status=404)
-        return None, _private(response)
+        return None, private(response)
     return concern, None
 
 
@@ -200,9 +190,9 @@ def concern_confirm(request, token):
                 request, _("Thank you: your concern is published. You follow it by mail.")
             )
         except ValidationError as error:
-            messages.info(request, _refusal_text(error))
+            messages.info(request, refusal_text(error))
         return redirect(concern)
-    return _private(render(request, "conferences/concern_confirm.html", {"concern": concern}))
+    return private(render(request, "conferences/concern_confirm.html", {"concern": concern}))
 
 
 # --- A concern's page --------------------------------------------------------------------
@@ -284,7 +274,7 @@ def concern_follow(request, pk):
             concern, form.cleaned_data["email"], request.user, verified
         )
     except ValidationError as error:
-        form.add_error(None, _refusal_text(error))
+        form.add_error(None, refusal_text(error))
         return _follow_page(request, concern, form, status=400)
     if outcome == concerns.Outcome.CONFIRMED:
         messages.success(request, _("You follow this concern: we tell you of every step."))
@@ -294,15 +284,12 @@ def concern_follow(request, pk):
 
 
 def _follower_by_token(request, token):
-    follower = (
-        ConcernFollower.objects.select_related("concern", "concern__district")
-        .filter(token=token)
-        .first()
+    return by_token(
+        request,
+        ConcernFollower.objects.select_related("concern", "concern__district"),
+        token,
+        "conferences/concern_unknown.html",
     )
-    if follower is None:
-        response = render(request, "conferences/concern_unknown.html", status=404)
-        return None, _private(response)
-    return follower, None
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -316,14 +303,14 @@ def follow_confirm(request, token):
             concerns.confirm_follow(follower)
             messages.success(request, _("Thank you: you follow this concern."))
         except ValidationError as error:
-            messages.info(request, _refusal_text(error))
+            messages.info(request, refusal_text(error))
         return redirect("conferences:concern-follow-confirm", token=follower.token)
     context = {
         "follower": follower,
         "concern": follower.concern,
         "unfollow_url": concerns.unfollow_url(follower),
     }
-    return _private(render(request, "conferences/concern_follow_confirm.html", context))
+    return private(render(request, "conferences/concern_follow_confirm.html", context))
 
 
 # Mail programs send the one-click unsubscribe (RFC 8058) as a POST without a CSRF
@@ -339,7 +326,7 @@ def unfollow(request, token):
     if request.method == "POST":
         concerns.unfollow(follower)
         context["done"] = True
-    return _private(render(request, "conferences/concern_unfollow.html", context))
+    return private(render(request, "conferences/concern_unfollow.html", context))
 
 
 # --- The moderators' steps ---------------------------------------------------------------
@@ -408,7 +395,7 @@ def _take_up_by_member(request, concern):
             return redirect(concern)
         except ValidationError as error:
             if error.code in ("already", "invalid_state"):
-                messages.info(request, _refusal_text(error))
+                messages.info(request, refusal_text(error))
                 return redirect(concern)
             _add_errors(form, error)
     context = _detail_context(request, concern, take_up_form=form)
@@ -446,7 +433,7 @@ def concern_triage(request, pk):
         _apply_step(concern, request.user, form.cleaned_data)
     except ValidationError as error:
         if error.code in ("already", "invalid_state", "gone"):
-            messages.info(request, _refusal_text(error))
+            messages.info(request, refusal_text(error))
             return redirect("conferences:concern-triage", pk=concern.pk)
         _add_errors(form, error)
         return _triage_page(request, concern, form, status=400)

@@ -22,6 +22,7 @@ from quartiersnetz.conferences.views.common import (
     VIEW_INTERNAL,
     can,
     conference_for,
+    private,
 )
 
 POLL_WITH_DETAILS = DatePoll.objects.select_related(
@@ -193,11 +194,8 @@ def _answer_page(request, poll, membership, form=None, status=200, **extra):
         "answered": [] if poll.is_open else _answered(options, polls.answers_of(poll, membership)),
         **extra,
     }
-    response = render(request, "conferences/poll_answer.html", context, status=status)
     # The address is personal: no search engine, no cache shared with others.
-    response["X-Robots-Tag"] = "noindex"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private(render(request, "conferences/poll_answer.html", context, status=status))
 
 
 def _answered(options, given):

@@ -22,7 +22,14 @@ from quartiersnetz.conferences.forms_signup import (
     SubscribeForm,
 )
 from quartiersnetz.conferences.models import Registration, Subscriber
-from quartiersnetz.conferences.views.common import MANAGE, conference_for, meeting_for
+from quartiersnetz.conferences.views.common import (
+    MANAGE,
+    by_token,
+    conference_for,
+    meeting_for,
+    private,
+    refusal_text,
+)
 from quartiersnetz.core import ratelimit
 from quartiersnetz.core.timeutil import localize
 
@@ -34,18 +41,6 @@ LIMIT_PERIOD = 60 * 60
 Status = Registration.Status
 # The sections of the list of sign-ups, in this order.
 LIST_ORDER = (Status.CONFIRMED, Status.WAITING, Status.UNCONFIRMED, Status.CANCELLED)
-
-
-def _private(response):
-    """Pages reached by a personal link or showing personal data: never stored by
-    shared caches, never indexed."""
-    response["X-Robots-Tag"] = "noindex"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _refusal_text(error):
-    return " ".join(error.messages)
 
 
 def _kept(form_class, data, names):
@@ -94,7 +89,7 @@ def sign_up(request, slug, pk):
             form.cleaned_data["accessibility_needs"],
         )
     except ValidationError as error:
-        form.add_error(None, _refusal_text(error))
+        form.add_error(None, refusal_text(error))
         return _signup_page(request, meeting, form, status=400)
     # The same words whether the address was new, unconfirmed or signed up already:
     # the mail says which, the page tells nobody else.
@@ -112,7 +107,7 @@ def _registration_page(request, registration, status=200, **extra):
         "position": registrations.waiting_position(registration),
         **extra,
     }
-    return _private(render(request, "conferences/registration.html", context, status=status))
+    return private(render(request, "conferences/registration.html", context, status=status))
 
 
 def _registration_or_404(request, token):
@@ -123,7 +118,7 @@ def _registration_or_404(request, token):
     )
     if registration is None:
         response = render(request, "conferences/registration_unknown.html", status=404)
-        return None, _private(response)
+        return None, private(response)
     return registration, None
 
 
@@ -157,9 +152,9 @@ def registration(request, token):
             )
     except ValidationError as error:
         if error.code not in ("already_confirmed", "already_cancelled"):
-            return _registration_page(request, registration, status=400, error=_refusal_text(error))
+            return _registration_page(request, registration, status=400, error=refusal_text(error))
         # A second click: it changes nothing, and says so.
-        messages.info(request, _refusal_text(error))
+        messages.info(request, refusal_text(error))
     return redirect("conferences:registration", token=registration.token)
 
 
@@ -212,7 +207,7 @@ def _registrations_csv(meeting, rows):
     )
     filename = f"anmeldungen-{meeting.conference.slug}-{localize(meeting.start):%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _private(response)
+    return private(response)
 
 
 @login_required
@@ -222,7 +217,7 @@ def registration_list(request, slug, pk):
     meeting = meeting_for(request, slug, pk, MANAGE)
     export = request.GET.get("format", "")
     if export not in ("", "csv"):
-        return _private(
+        return private(
             render(
                 request,
                 "conferences/registration_list.html",
@@ -250,7 +245,7 @@ def registration_list(request, slug, pk):
             1 for row in rows if row.accessibility_needs and row.status != Status.CANCELLED
         ),
     }
-    return _private(render(request, "conferences/registration_list.html", context))
+    return private(render(request, "conferences/registration_list.html", context))
 
 
 def _attendance_page(request, meeting, form, status=200, **extra):
@@ -261,7 +256,7 @@ def _attendance_page(request, meeting, form, status=200, **extra):
         "refusal": registrations.attendance_refusal(meeting),
         **extra,
     }
-    return _private(render(request, "conferences/attendance.html", context, status=status))
+    return private(render(request, "conferences/attendance.html", context, status=status))
 
 
 @login_required
@@ -294,7 +289,7 @@ def attendance(request, slug, pk):
             request.user,
         )
     except ValidationError as error:
-        form.add_error(None, _refusal_text(error))
+        form.add_error(None, refusal_text(error))
         return _attendance_page(request, meeting, form, status=400)
     messages.success(request, _("The attendance has been saved."))
     return redirect(meeting)
@@ -335,18 +330,19 @@ def subscribe(request, slug):
     try:
         subscriptions.subscribe(conference, form.cleaned_data["email"])
     except ValidationError as error:
-        form.add_error(None, _refusal_text(error))
+        form.add_error(None, refusal_text(error))
         return _subscribe_page(request, conference, form, status=400)
     messages.success(request, _check_mail_subscription(form.cleaned_data["email"]))
     return redirect(conference)
 
 
 def _subscriber_or_404(request, token):
-    subscriber = Subscriber.objects.select_related("conference").filter(token=token).first()
-    if subscriber is None:
-        response = render(request, "conferences/subscription_unknown.html", status=404)
-        return None, _private(response)
-    return subscriber, None
+    return by_token(
+        request,
+        Subscriber.objects.select_related("conference"),
+        token,
+        "conferences/subscription_unknown.html",
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -364,14 +360,14 @@ def subscription(request, token):
                 % {"conference": subscriber.conference},
             )
         except ValidationError as error:
-            messages.info(request, _refusal_text(error))
+            messages.info(request, refusal_text(error))
         return redirect("conferences:subscription", token=subscriber.token)
     context = {
         "subscriber": subscriber,
         "conference": subscriber.conference,
         "unsubscribe_url": subscriptions.unsubscribe_url(subscriber),
     }
-    return _private(render(request, "conferences/subscription.html", context))
+    return private(render(request, "conferences/subscription.html", context))
 
 
 # Mail programs send the one-click unsubscribe (RFC 8058) as a POST without a CSRF
@@ -387,4 +383,4 @@ def unsubscribe(request, token):
     if request.method == "POST":
         subscriptions.unsubscribe(subscriber)
         context["done"] = True
-    return _private(render(request, "conferences/subscription_unsubscribe.html", context))
+    return private(render(request, "conferences/subscription_unsubscribe.html", context))
