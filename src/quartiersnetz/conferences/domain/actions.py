@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from quartiersnetz.accounts.rules import is_editor, is_moderator
 from quartiersnetz.conferences.models import ActionItem, Conference
 from quartiersnetz.conferences.rules import current_memberships
+from quartiersnetz.core import activity
 from quartiersnetz.core.activity import changed_values, log_activity
 from quartiersnetz.core.mail import absolute_url, send_bilingual_mail
 from quartiersnetz.core.timeutil import local_today, localize
@@ -36,13 +37,7 @@ LOGGED_FIELDS = ("title", "description", "assignee", "organization", "due_date",
 
 
 def snapshot(item):
-    values = {}
-    for name in LOGGED_FIELDS:
-        value = getattr(item, name)
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        values[name] = "" if value is None else str(value)
-    return values
+    return activity.snapshot(item, LOGGED_FIELDS)
 
 
 # --- Who may do what -----------------------------------------------------------------

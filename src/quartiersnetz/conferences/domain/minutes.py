@@ -57,11 +57,6 @@ class Action:
 # --- Reading -------------------------------------------------------------------------
 
 
-def numbered_agenda(meeting, public_only=False):
-    """The meeting's agenda with the numbers of the invitation (agenda.NumberedItem)."""
-    return agenda.numbered_items(meeting, public_only=public_only)
-
-
 def minutes_of(meeting):
     """The meeting's minutes, or None while nobody has written any."""
     try:
@@ -98,7 +93,7 @@ def membership_for_token(meeting, token):
 def minutes_sections(meeting, *, public_only):
     """The agenda items with what the minutes say about them, for reading: public_only
     gives the public page's part (no internal items)."""
-    entries = numbered_agenda(meeting, public_only=public_only)
+    entries = agenda.numbered_items(meeting, public_only=public_only)
     action_items = {}
     if not public_only:
         for action_item in (
@@ -203,7 +198,7 @@ def save_minutes(minutes, notes, items, version, user, new_action_items=()):
         raise _edited_meanwhile(current)
     if current is not None and is_final(current):
         raise ValidationError(_("Approved minutes cannot be changed any more."), code="final")
-    numbered = numbered_agenda(meeting)
+    numbered = agenda.numbered_items(meeting)
     items_by_pk = {entry.item.pk: entry.item for entry in numbered}
     if set(items) - set(items_by_pk):
         raise ValidationError(

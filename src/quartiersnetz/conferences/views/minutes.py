@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from quartiersnetz.conferences.domain import agenda as agenda_domain
 from quartiersnetz.conferences.domain import minutes as domain
 from quartiersnetz.conferences.domain.actions import by_due_date
 from quartiersnetz.conferences.forms_minutes import CommentForm, MinutesForm
@@ -240,7 +241,7 @@ def _conflict_page(request, meeting, error):
     """Someone saved the minutes after the person opened the form: keep their input,
     show what is stored now, and let them save again over it."""
     stored = domain.minutes_of(Meeting.objects.get(pk=meeting.pk)) or Minutes(meeting=meeting)
-    agenda = domain.numbered_agenda(meeting)
+    agenda = agenda_domain.numbered_items(meeting)
     data = request.POST.copy()
     data["version"] = str(stored.version)
     form = MinutesForm(data, minutes=stored, agenda=agenda, conference=meeting.conference)
@@ -284,7 +285,7 @@ def minutes_edit(request, slug, pk):
     if domain.is_final(minutes):
         messages.info(request, _("Approved minutes cannot be changed any more."))
         return redirect(_minutes_url(meeting))
-    agenda = domain.numbered_agenda(meeting)
+    agenda = agenda_domain.numbered_items(meeting)
     if request.method != "POST":
         form = MinutesForm(minutes=minutes, agenda=agenda, conference=meeting.conference)
         return _edit_page(request, meeting, minutes, form)
